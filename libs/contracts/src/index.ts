@@ -1,0 +1,6 @@
+export * from './auth.api';
+export * from './session.api';
+export * from './router.api';
+export * from './subjects';
+export * from './gateway-control';
+export * from './message-envelope';

@@ -1,0 +1,109 @@
+import type { Message, MessageProperties, QoS } from '@mqp/model';
+
+/**
+ * The bytes of an application message on the bus. Binary rather than JSON
+ * because it is on the hot path and the payload is arbitrary bytes:
+ *
+ *   u8 version (1) | u8 flags | u16 len + id | u16 len + topic
+ *   | u16 len + origin client id | u16 len + origin gateway id
+ *   | f64 createdAt | [f64 expiresAt] | [u32 len + properties JSON] | payload…
+ *
+ * flags: bits 0-1 QoS, bit 2 retain, bit 3 has expiresAt, bit 4 has properties.
+ * Trace context does not live here: it travels in bus headers (`traceparent`).
+ */
+const VERSION = 1;
+const FLAG_RETAIN = 0b100;
+const FLAG_EXPIRES = 0b1000;
+const FLAG_PROPERTIES = 0b10000;
+
+interface WireProperties extends Omit<MessageProperties, 'correlationData'> {
+  correlationData?: string; // base64
+}
+
+export function encodeMessage(message: Message): Buffer {
+  const id = Buffer.from(message.id, 'utf8');
+  const topic = Buffer.from(message.topic, 'utf8');
+  const clientId = Buffer.from(message.origin.clientId, 'utf8');
+  const gatewayId = Buffer.from(message.origin.gatewayId, 'utf8');
+  const properties = message.properties && hasAny(message.properties) ? Buffer.from(JSON.stringify(toWire(message.properties)), 'utf8') : undefined;
+  let flags = message.qos & 0b11;
+  if (message.retain) flags |= FLAG_RETAIN;
+  if (message.expiresAt !== undefined) flags |= FLAG_EXPIRES;
+  if (properties) flags |= FLAG_PROPERTIES;
+
+  const size =
+    2 + 2 + id.length + 2 + topic.length + 2 + clientId.length + 2 + gatewayId.length + 8 +
+    (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0) + message.payload.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt8(VERSION, 0);
+  at = out.writeUInt8(flags, at);
+  for (const part of [id, topic, clientId, gatewayId]) {
+    at = out.writeUInt16BE(part.length, at);
+    at += part.copy(out, at);
+  }
+  at = out.writeDoubleBE(message.createdAt, at);
+  if (message.expiresAt !== undefined) at = out.writeDoubleBE(message.expiresAt, at);
+  if (properties) {
+    at = out.writeUInt32BE(properties.length, at);
+    at += properties.copy(out, at);
+  }
+  message.payload.copy(out, at);
+  return out;
+}
+
+export function decodeMessage(data: Uint8Array): Message {
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
+  const flags = buf.readUInt8(1);
+  let at = 2;
+  const readString = (): string => {
+    const len = buf.readUInt16BE(at);
+    const s = buf.toString('utf8', at + 2, at + 2 + len);
+    at += 2 + len;
+    return s;
+  };
+  const id = readString();
+  const topic = readString();
+  const clientId = readString();
+  const gatewayId = readString();
+  const createdAt = buf.readDoubleBE(at);
+  at += 8;
+  let expiresAt: number | undefined;
+  if (flags & FLAG_EXPIRES) {
+    expiresAt = buf.readDoubleBE(at);
+    at += 8;
+  }
+  let properties: MessageProperties | undefined;
+  if (flags & FLAG_PROPERTIES) {
+    const len = buf.readUInt32BE(at);
+    properties = fromWire(JSON.parse(buf.toString('utf8', at + 4, at + 4 + len)) as WireProperties);
+    at += 4 + len;
+  }
+  if (at > buf.length) throw new Error('truncated message envelope');
+  const message: Message = {
+    id,
+    topic,
+    payload: buf.subarray(at),
+    qos: (flags & 0b11) as QoS,
+    retain: (flags & FLAG_RETAIN) !== 0,
+    origin: { clientId, gatewayId },
+    createdAt,
+  };
+  if (expiresAt !== undefined) message.expiresAt = expiresAt;
+  if (properties) message.properties = properties;
+  return message;
+}
+
+function hasAny(p: MessageProperties): boolean {
+  return Object.values(p).some((v) => v !== undefined);
+}
+
+function toWire(p: MessageProperties): WireProperties {
+  const { correlationData, ...rest } = p;
+  return correlationData ? { ...rest, correlationData: correlationData.toString('base64') } : rest;
+}
+
+function fromWire(p: WireProperties): MessageProperties {
+  const { correlationData, ...rest } = p;
+  return correlationData !== undefined ? { ...rest, correlationData: Buffer.from(correlationData, 'base64') } : rest;
+}

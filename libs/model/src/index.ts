@@ -1,0 +1,5 @@
+export * from './message';
+export * from './client';
+export * from './events';
+export * from './ids';
+export * from './errors';

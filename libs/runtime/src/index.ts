@@ -1,0 +1,3 @@
+export * from './logger';
+export * from './module';
+export * from './metrics';

@@ -1,0 +1,37 @@
+// Bundles each app into dist/apps/<app>/main.js with esbuild. Libraries are
+// resolved through the tsconfig path aliases; npm packages stay external so
+// native and dynamic requires (grpc-js, nats) load from node_modules.
+// Usage: node tools/build/build-apps.mjs [app ...]   (default: every app)
+import { build } from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const all = readdirSync(join(root, 'apps')).filter((app) => existsSync(join(root, 'apps', app, 'src/main.ts')));
+const wanted = process.argv.slice(2);
+const apps = wanted.length > 0 ? wanted : all;
+
+for (const app of apps) {
+  if (!all.includes(app)) {
+    console.error(`unknown app "${app}"; known: ${all.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+await Promise.all(
+  apps.map((app) =>
+    build({
+      entryPoints: [join(root, 'apps', app, 'src/main.ts')],
+      outfile: join(root, 'dist/apps', app, 'main.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      packages: 'external',
+      sourcemap: true,
+      tsconfig: join(root, 'tsconfig.base.json'),
+      logLevel: 'warning',
+    }),
+  ),
+);
