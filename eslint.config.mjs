@@ -4,6 +4,22 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const depConstraints = [
+  { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
+  { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra'] },
+  { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:service'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:composition'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:composition'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:testing'] },
+];
+
+// Specs may also use the test helpers of @mqp/testing (nats-server, deployments);
+// the service-to-service rule holds for them too.
+const specConstraints = depConstraints.map((c) =>
+  c.sourceTag === 'type:testing' ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] },
+);
+
 export default [
   { ignores: ['node_modules/**', 'dist/**', 'data/**', '**/*.js', '**/*.mjs', 'libs/contracts/src/generated/**'] },
   {
@@ -17,17 +33,15 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
-            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra'] },
-            { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:service'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:composition'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:composition'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:testing'] },
-          ],
+          depConstraints,
         },
       ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: specConstraints }],
     },
   },
 ];

@@ -4,3 +4,4 @@ export * from './router.api';
 export * from './subjects';
 export * from './gateway-control';
 export * from './message-envelope';
+export * from './grpc';

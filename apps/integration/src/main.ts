@@ -1,0 +1,6 @@
+// The integration service alone: `mqp start --target integration` as its own binary.
+import { runCli, useTelemetry } from '@mqp/platform';
+import { startTelemetry } from '@mqp/telemetry/sdk';
+
+useTelemetry((config, serviceName) => startTelemetry({ serviceName, otlpEndpoint: config.telemetry.otlpEndpoint }));
+void runCli(process.argv.slice(2), 'integration');

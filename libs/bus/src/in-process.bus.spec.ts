@@ -1,0 +1,124 @@
+import { ServiceUnavailableError } from '@mqp/model';
+import { createLogger, silentLogger } from '@mqp/runtime';
+import type { BusMessage } from './bus.port';
+import { InProcessBus } from './in-process.bus';
+import { describeBusContract } from './testing';
+
+describeBusContract('in-process', async () => {
+  const bus = new InProcessBus({ logger: silentLogger });
+  return { bus, cleanup: () => bus.close() };
+});
+
+describe('InProcessBus', () => {
+  const data = new Uint8Array([1]);
+
+  it('logs a throwing handler with its subject instead of failing', async () => {
+    const lines: string[] = [];
+    const bus = new InProcessBus({ logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }) });
+    bus.subscribe('a.b', () => {
+      throw new Error('boom');
+    });
+    bus.publish('a.b', data);
+    await bus.flush();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ERROR .*bus handler threw.*subject=a\.b.*error=boom/);
+    await bus.close();
+  });
+
+  it('drops messages already queued for a subscription unsubscribed before delivery', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    const seen: BusMessage[] = [];
+    const sub = bus.subscribe('a', (m) => seen.push(m));
+    bus.publish('a', data);
+    bus.publish('a', data);
+    sub.unsubscribe();
+    await bus.flush();
+    expect(seen).toHaveLength(0);
+    await bus.close();
+  });
+
+  it('spreads a queue group round-robin over its members in subscription order', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    const order: string[] = [];
+    for (const name of ['m1', 'm2', 'm3']) bus.subscribe('jobs.*', () => order.push(name), { queue: 'g' });
+    for (let i = 0; i < 6; i++) bus.publish(`jobs.${i}`, data);
+    await bus.flush();
+    expect(order).toEqual(['m1', 'm2', 'm3', 'm1', 'm2', 'm3']);
+    await bus.close();
+  });
+
+  it('treats members of one queue group on different subjects as one group', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    let count = 0;
+    bus.subscribe('a.b', () => count++, { queue: 'g' });
+    bus.subscribe('a.*', () => count++, { queue: 'g' });
+    bus.publish('a.b', data);
+    await bus.flush();
+    expect(count).toBe(1);
+    await bus.close();
+  });
+
+  it('flush() waits only for what was published before it, also when handlers publish more', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    const seen: string[] = [];
+    bus.subscribe('ping', () => {
+      seen.push('ping');
+      bus.publish('pong', data);
+    });
+    bus.subscribe('pong', () => seen.push('pong'));
+    bus.publish('ping', data);
+    await bus.flush();
+    expect(seen).toEqual(['ping', 'pong']);
+    await bus.close();
+  });
+
+  it('lets timers and I/O run during a long burst instead of delivering it in one turn', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    let delivered = 0;
+    let deliveredWhenImmediateRan = -1;
+    bus.subscribe('burst', () => delivered++);
+    for (let i = 0; i < 20_000; i++) bus.publish('burst', data);
+    setImmediate(() => (deliveredWhenImmediateRan = delivered));
+    await bus.flush();
+    expect(delivered).toBe(20_000);
+    expect(deliveredWhenImmediateRan).toBeGreaterThan(0);
+    expect(deliveredWhenImmediateRan).toBeLessThan(20_000);
+    await bus.close();
+  });
+
+  it('keeps match results correct when subscriptions change between publishes to one subject', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    const seen: string[] = [];
+    bus.publish('x.y', data); // caches an empty match for x.y
+    const s1 = bus.subscribe('x.*', () => seen.push('s1'));
+    bus.publish('x.y', data);
+    s1.unsubscribe();
+    bus.subscribe('x.>', () => seen.push('s2'));
+    bus.publish('x.y', data);
+    await bus.flush();
+    expect(seen).toEqual(['s2']);
+    await bus.close();
+  });
+
+  it('delivers what was published before close(), then refuses publish and subscribe', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    let count = 0;
+    bus.subscribe('a', () => count++);
+    bus.publish('a', data);
+    await bus.close();
+    expect(count).toBe(1);
+    expect(() => bus.publish('a', data)).toThrow(ServiceUnavailableError);
+    expect(() => bus.subscribe('a', () => undefined)).toThrow(ServiceUnavailableError);
+  });
+
+  it('passes the header record through', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    const headers = { traceparent: 'x' };
+    let got: BusMessage | undefined;
+    bus.subscribe('h', (m) => (got = m));
+    bus.publish('h', data, headers);
+    await bus.flush();
+    expect(got?.headers).toBe(headers);
+    await bus.close();
+  });
+});

@@ -1,0 +1,230 @@
+import { ServiceUnavailableError } from '@mqp/model';
+import { createLogger, type Logger } from '@mqp/runtime';
+import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from './bus.port';
+import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
+import { SubjectTrie } from './subject-trie';
+
+/**
+ * The Bus of standalone mode: NATS semantics inside one process.
+ *
+ * - Delivery is asynchronous, as with NATS: `publish` returns before any
+ *   handler runs, so a handler can never re-enter its publisher's stack.
+ *   Messages wait in one FIFO drained from a microtask, which keeps
+ *   per-subscription order equal to publish order.
+ * - Interest is decided at publish time, like the NATS server deciding when
+ *   the PUB arrives: a subscription made after a publish does not get it.
+ * - Each queue group gets each message once, round-robin over the members
+ *   that match; every plain subscription gets it.
+ * - Payloads and header records are passed by reference, not copied: a
+ *   publisher must not mutate a buffer after publishing it (NatsBus copies on
+ *   publish, so a violation shows up only here).
+ * - No payload size limit or header syntax check, unlike NATS (1 MB default
+ *   max_payload); callers that must work in both modes enforce their own.
+ */
+export class InProcessBus implements Bus {
+  private readonly logger: Logger;
+  private readonly trie = new SubjectTrie<LocalSubscription>();
+  /** Match results by subject; cleared whenever a subscription changes. */
+  private readonly cache = new Map<string, MatchResult>();
+  /** Round-robin position per queue group, kept while the group has members. */
+  private readonly groups = new Map<string, QueueGroup>();
+  private queue: (Delivery | undefined)[] = [];
+  private head = 0;
+  private scheduled = false;
+  private current: BusState = 'connected';
+  private readonly listeners: ((state: BusState) => void)[] = [];
+  private nextId = 1;
+
+  constructor(options: { logger?: Logger } = {}) {
+    this.logger = options.logger ?? createLogger({ name: 'bus' });
+  }
+
+  publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
+    this.assertOpen();
+    let match = this.cache.get(subject);
+    if (!match) {
+      assertPublishSubject(subject);
+      match = this.matchSubject(subject);
+    }
+    const targets = match.groups.length === 0 ? match.plain : this.withQueueMembers(match);
+    if (targets.length === 0) return;
+    const message: BusMessage = headers === undefined ? { subject, data } : { subject, data, headers };
+    this.enqueue({ message, targets });
+  }
+
+  subscribe(subject: string, handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {
+    this.assertOpen();
+    assertSubscribeSubject(subject);
+    const queue = options.queue;
+    if (queue !== undefined) assertQueueName(queue);
+    const sub: LocalSubscription = { id: this.nextId++, subject, queue, handler, active: true };
+    this.trie.insert(subject, sub);
+    if (queue !== undefined) {
+      const group = this.groups.get(queue);
+      if (group) group.members++;
+      else this.groups.set(queue, { members: 1, next: 0 });
+    }
+    this.cache.clear();
+    return { unsubscribe: () => this.unsubscribe(sub) };
+  }
+
+  flush(): Promise<void> {
+    if (this.head === this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.enqueue({ flushed: resolve }));
+  }
+
+  state(): BusState {
+    return this.current;
+  }
+
+  onStateChange(listener: (state: BusState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Delivers what was already published, then refuses further use. */
+  async close(): Promise<void> {
+    if (this.current === 'closed') return;
+    await this.flush();
+    this.current = 'closed';
+    this.cache.clear();
+    for (const listener of this.listeners) {
+      try {
+        listener('closed');
+      } catch (err) {
+        this.logger.error('bus state listener threw', { error: err });
+      }
+    }
+  }
+
+  private unsubscribe(sub: LocalSubscription): void {
+    if (!sub.active) return;
+    // Messages already queued for it are skipped at delivery time.
+    sub.active = false;
+    this.trie.remove(sub.subject, sub);
+    if (sub.queue !== undefined) {
+      const group = this.groups.get(sub.queue);
+      if (group && --group.members === 0) this.groups.delete(sub.queue);
+    }
+    this.cache.clear();
+  }
+
+  private matchSubject(subject: string): MatchResult {
+    const plain: LocalSubscription[] = [];
+    const byName = new Map<string, LocalSubscription[]>();
+    for (const sub of this.trie.match(subject)) {
+      if (sub.queue === undefined) {
+        plain.push(sub);
+      } else {
+        const members = byName.get(sub.queue);
+        if (members) members.push(sub);
+        else byName.set(sub.queue, [sub]);
+      }
+    }
+    // The round-robin walks members in subscription order.
+    plain.sort(bySubscriptionOrder);
+    const groups: MatchedGroup[] = [];
+    for (const [name, members] of byName) groups.push({ name, members: members.sort(bySubscriptionOrder) });
+    const result: MatchResult = { plain, groups };
+    // Bounded: a burst of distinct topics must not grow memory; dropping the
+    // whole cache is cheap and the next publishes refill it.
+    if (this.cache.size >= MATCH_CACHE_LIMIT) this.cache.clear();
+    this.cache.set(subject, result);
+    return result;
+  }
+
+  private withQueueMembers(match: MatchResult): LocalSubscription[] {
+    const targets = match.plain.slice();
+    for (const { name, members } of match.groups) {
+      const group = this.groups.get(name);
+      if (!group) continue;
+      const member = members[group.next++ % members.length];
+      if (group.next >= Number.MAX_SAFE_INTEGER) group.next = 0;
+      if (member) targets.push(member);
+    }
+    return targets;
+  }
+
+  private enqueue(delivery: Delivery): void {
+    this.queue.push(delivery);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    let budget = DRAIN_BATCH;
+    while (this.head < this.queue.length) {
+      if (budget-- === 0) {
+        // Let sockets and timers run before the rest; `scheduled` stays set.
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+        setImmediate(this.drain);
+        return;
+      }
+      const delivery = this.queue[this.head] as Delivery;
+      this.queue[this.head++] = undefined;
+      if ('flushed' in delivery) {
+        delivery.flushed();
+        continue;
+      }
+      const { message, targets } = delivery;
+      for (let i = 0; i < targets.length; i++) {
+        const sub = targets[i] as LocalSubscription;
+        if (!sub.active) continue;
+        try {
+          sub.handler(message);
+        } catch (err) {
+          this.logger.error('bus handler threw', { subject: message.subject, subscription: sub.subject, error: err });
+        }
+      }
+    }
+    this.queue.length = 0;
+    this.head = 0;
+    this.scheduled = false;
+  };
+
+  private assertOpen(): void {
+    if (this.current === 'closed') throw new ServiceUnavailableError('the bus is closed');
+  }
+}
+
+/**
+ * How many deliveries run before yielding to the event loop. A judgment, not
+ * a measured constant: large enough that the per-yield cost (one
+ * setImmediate) is negligible, small enough (a few ms of handler work) that a
+ * storm of handlers publishing to each other cannot starve socket I/O.
+ */
+const DRAIN_BATCH = 4096;
+
+/** Distinct subjects whose match results are kept; a bound, see matchSubject. */
+const MATCH_CACHE_LIMIT = 10_000;
+
+interface LocalSubscription {
+  readonly id: number;
+  readonly subject: string;
+  readonly queue: string | undefined;
+  readonly handler: BusHandler;
+  active: boolean;
+}
+
+interface QueueGroup {
+  members: number;
+  next: number;
+}
+
+interface MatchedGroup {
+  readonly name: string;
+  readonly members: readonly LocalSubscription[];
+}
+
+interface MatchResult {
+  readonly plain: readonly LocalSubscription[];
+  readonly groups: readonly MatchedGroup[];
+}
+
+type Delivery = { message: BusMessage; targets: readonly LocalSubscription[] } | { flushed: () => void };
+
+function bySubscriptionOrder(a: LocalSubscription, b: LocalSubscription): number {
+  return a.id - b.id;
+}

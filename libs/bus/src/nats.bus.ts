@@ -1,0 +1,243 @@
+import { InvalidArgumentError, ServiceUnavailableError } from '@mqp/model';
+import { createLogger, type Logger } from '@mqp/runtime';
+import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
+import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from './bus.port';
+import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
+
+export interface NatsBusOptions {
+  /** One URL or a comma-separated list, e.g. `nats://127.0.0.1:4222`. */
+  servers: string;
+  /** Shown by the server's monitoring pages (`connz`). */
+  name?: string;
+  logger?: Logger;
+  /**
+   * How long `connect` keeps trying to reach NATS at boot before it fails
+   * (default 30 s). Services in a split deployment usually start together
+   * with NATS, so the first attempts may well be refused; failing at once
+   * would turn a start-up race into a crash loop, waiting forever would hide
+   * a wrong URL. Every failed attempt is logged.
+   */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The Bus of distributed mode, on NATS core (nats.js v2).
+ *
+ * Once connected it reconnects forever: a broker must ride out a NATS
+ * restart, and nats.js re-sends every subscription on reconnect, so
+ * subscriptions made through this class survive it (tested in
+ * nats.bus.int.spec.ts). Publishes made while reconnecting are buffered by
+ * nats.js and sent after the reconnect.
+ */
+export class NatsBus implements Bus {
+  private current: BusState = 'connected';
+  private readonly listeners: ((state: BusState) => void)[] = [];
+  private readonly watching: Promise<void>;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly logger: Logger,
+  ) {
+    this.watching = this.watchStatus();
+    nc.closed().then((err) => {
+      if (err) this.logger.error('NATS connection closed with an error', { error: err });
+      this.setState('closed');
+    });
+  }
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const logger = options.logger ?? createLogger({ name: 'bus' });
+    const deadline = Date.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const nc = await connect({
+          servers: options.servers.split(',').map((s) => s.trim()),
+          name: options.name,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: RECONNECT_WAIT_MS,
+          reconnectJitter: RECONNECT_JITTER_MS,
+        });
+        if (attempt > 1) logger.info('connected to NATS', { servers: options.servers, attempts: attempt });
+        return new NatsBus(nc, logger);
+      } catch (err) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new ServiceUnavailableError(`could not reach NATS at ${options.servers}`, { cause: err });
+        }
+        logger.warn('NATS not reachable yet, retrying', { servers: options.servers, attempt, error: err });
+        await delay(Math.min(left, RECONNECT_WAIT_MS * Math.min(attempt, 8)));
+      }
+    }
+  }
+
+  publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
+    assertPublishSubject(subject);
+    try {
+      // No header object on the hot path unless the caller gave headers.
+      const hdrs = headers === undefined ? undefined : toNatsHeaders(headers);
+      if (hdrs === undefined) this.nc.publish(subject, data);
+      else this.nc.publish(subject, data, { headers: hdrs });
+    } catch (err) {
+      throw mapNatsError(err, `publish to ${subject} failed`);
+    }
+  }
+
+  subscribe(subject: string, handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {
+    assertSubscribeSubject(subject);
+    if (options.queue !== undefined) assertQueueName(options.queue);
+    let sub: Subscription;
+    try {
+      sub = this.nc.subscribe(subject, {
+        queue: options.queue,
+        // The callback form runs the handler straight from the parser, with
+        // no async iterator and no promise per message.
+        callback: (err, msg) => {
+          if (err) {
+            this.logger.error('NATS subscription failed', { subject, error: err });
+            return;
+          }
+          const hdrs = msg.headers;
+          const message: BusMessage =
+            hdrs === undefined
+              ? { subject: msg.subject, data: msg.data }
+              : { subject: msg.subject, data: msg.data, headers: fromNatsHeaders(hdrs) };
+          try {
+            handler(message);
+          } catch (error) {
+            this.logger.error('bus handler threw', { subject: msg.subject, subscription: subject, error });
+          }
+        },
+      });
+    } catch (err) {
+      throw mapNatsError(err, `subscribe to ${subject} failed`);
+    }
+    return {
+      unsubscribe: () => {
+        if (sub.isClosed()) return;
+        try {
+          sub.unsubscribe();
+        } catch (err) {
+          // Only possible once the connection is closed, when nothing is delivered anyway.
+          this.logger.debug('NATS unsubscribe failed', { subject, error: err });
+        }
+      },
+    };
+  }
+
+  async flush(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.flush();
+  }
+
+  state(): BusState {
+    return this.current;
+  }
+
+  onStateChange(listener: (state: BusState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Drains when connected (pending publishes are sent and messages already
+   * received are handled), bounded in time so shutdown cannot hang on a dead
+   * link; closes outright otherwise.
+   */
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) {
+      if (this.current === 'connected' && !this.nc.isDraining()) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)));
+        try {
+          await Promise.race([this.nc.drain(), timeout]);
+        } catch (err) {
+          this.logger.warn('NATS drain failed, closing', { error: err });
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      if (!this.nc.isClosed()) await this.nc.close();
+    }
+    await this.watching;
+    this.setState('closed');
+  }
+
+  private async watchStatus(): Promise<void> {
+    try {
+      for await (const status of this.nc.status()) {
+        switch (status.type) {
+          case 'disconnect':
+          case 'reconnecting':
+          case 'staleConnection':
+            this.setState('reconnecting', { event: status.type, server: status.data });
+            break;
+          case 'reconnect':
+            this.setState('connected', { event: status.type, server: status.data });
+            break;
+          case 'error':
+            this.logger.error('NATS reported an error', { error: status.data });
+            break;
+          case 'ldm':
+            this.logger.warn('NATS server is entering lame duck mode; will move to another', { server: status.data });
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (err) {
+      this.logger.error('NATS status watch failed', { error: err });
+    }
+  }
+
+  private setState(next: BusState, fields?: Record<string, unknown>): void {
+    if (this.current === next || this.current === 'closed') return;
+    this.current = next;
+    if (next === 'reconnecting') this.logger.warn('NATS connection lost, reconnecting', fields);
+    else if (next === 'connected') this.logger.info('NATS connection restored', fields);
+    for (const listener of this.listeners) {
+      try {
+        listener(next);
+      } catch (err) {
+        this.logger.error('bus state listener threw', { error: err });
+      }
+    }
+  }
+}
+
+/** Default boot wait; see NatsBusOptions.connectTimeoutMs. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+/** Short, so a NATS restart costs well under a second of traffic (nats.js default: 2 s). */
+const RECONNECT_WAIT_MS = 250;
+/** Spreads the reconnects of many gateways after a NATS restart. */
+const RECONNECT_JITTER_MS = 100;
+/** How long close() lets a drain run before it closes anyway. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+function toNatsHeaders(headers: BusHeaders): MsgHdrs | undefined {
+  let out: MsgHdrs | undefined;
+  for (const key in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, key)) continue;
+    out ??= natsHeaders();
+    out.set(key, headers[key] as string);
+  }
+  return out;
+}
+
+/** A record with no prototype, because header names come from the wire. */
+function fromNatsHeaders(hdrs: MsgHdrs): BusHeaders {
+  const out: BusHeaders = Object.create(null);
+  // A repeated header keeps its first value; the platform never repeats one.
+  for (const key of hdrs.keys()) out[key] = hdrs.get(key);
+  return out;
+}
+
+function mapNatsError(err: unknown, what: string): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'CONNECTION_CLOSED' || code === 'CONNECTION_DRAINING') {
+    return new ServiceUnavailableError(`${what}: the bus is closed`, { cause: err });
+  }
+  return new InvalidArgumentError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,2 @@
+// Test-only exports, kept out of index.ts because they use jest globals.
+export { describeBusContract, type BusUnderTest } from './bus.contract';

@@ -1,0 +1,65 @@
+// Original file: libs/contracts/proto/mqp/session/v1/session.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CloseRequest as _mqp_session_v1_CloseRequest, CloseRequest__Output as _mqp_session_v1_CloseRequest__Output } from '../../../mqp/session/v1/CloseRequest';
+import type { CloseResponse as _mqp_session_v1_CloseResponse, CloseResponse__Output as _mqp_session_v1_CloseResponse__Output } from '../../../mqp/session/v1/CloseResponse';
+import type { ListRequest as _mqp_session_v1_ListRequest, ListRequest__Output as _mqp_session_v1_ListRequest__Output } from '../../../mqp/session/v1/ListRequest';
+import type { ListResponse as _mqp_session_v1_ListResponse, ListResponse__Output as _mqp_session_v1_ListResponse__Output } from '../../../mqp/session/v1/ListResponse';
+import type { OpenRequest as _mqp_session_v1_OpenRequest, OpenRequest__Output as _mqp_session_v1_OpenRequest__Output } from '../../../mqp/session/v1/OpenRequest';
+import type { OpenResponse as _mqp_session_v1_OpenResponse, OpenResponse__Output as _mqp_session_v1_OpenResponse__Output } from '../../../mqp/session/v1/OpenResponse';
+import type { ResetGatewayRequest as _mqp_session_v1_ResetGatewayRequest, ResetGatewayRequest__Output as _mqp_session_v1_ResetGatewayRequest__Output } from '../../../mqp/session/v1/ResetGatewayRequest';
+import type { ResetGatewayResponse as _mqp_session_v1_ResetGatewayResponse, ResetGatewayResponse__Output as _mqp_session_v1_ResetGatewayResponse__Output } from '../../../mqp/session/v1/ResetGatewayResponse';
+
+export interface SessionClient extends grpc.Client {
+  Close(argument: _mqp_session_v1_CloseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_CloseResponse__Output>): grpc.ClientUnaryCall;
+  Close(argument: _mqp_session_v1_CloseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_CloseResponse__Output>): grpc.ClientUnaryCall;
+  Close(argument: _mqp_session_v1_CloseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_CloseResponse__Output>): grpc.ClientUnaryCall;
+  Close(argument: _mqp_session_v1_CloseRequest, callback: grpc.requestCallback<_mqp_session_v1_CloseResponse__Output>): grpc.ClientUnaryCall;
+  
+  List(argument: _mqp_session_v1_ListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  List(argument: _mqp_session_v1_ListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  List(argument: _mqp_session_v1_ListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  List(argument: _mqp_session_v1_ListRequest, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _mqp_session_v1_ListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _mqp_session_v1_ListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _mqp_session_v1_ListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _mqp_session_v1_ListRequest, callback: grpc.requestCallback<_mqp_session_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  
+  Open(argument: _mqp_session_v1_OpenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  Open(argument: _mqp_session_v1_OpenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  Open(argument: _mqp_session_v1_OpenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  Open(argument: _mqp_session_v1_OpenRequest, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  open(argument: _mqp_session_v1_OpenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  open(argument: _mqp_session_v1_OpenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  open(argument: _mqp_session_v1_OpenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  open(argument: _mqp_session_v1_OpenRequest, callback: grpc.requestCallback<_mqp_session_v1_OpenResponse__Output>): grpc.ClientUnaryCall;
+  
+  ResetGateway(argument: _mqp_session_v1_ResetGatewayRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  ResetGateway(argument: _mqp_session_v1_ResetGatewayRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  ResetGateway(argument: _mqp_session_v1_ResetGatewayRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  ResetGateway(argument: _mqp_session_v1_ResetGatewayRequest, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  resetGateway(argument: _mqp_session_v1_ResetGatewayRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  resetGateway(argument: _mqp_session_v1_ResetGatewayRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  resetGateway(argument: _mqp_session_v1_ResetGatewayRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  resetGateway(argument: _mqp_session_v1_ResetGatewayRequest, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface SessionHandlers extends grpc.UntypedServiceImplementation {
+  Close: grpc.handleUnaryCall<_mqp_session_v1_CloseRequest__Output, _mqp_session_v1_CloseResponse>;
+  
+  List: grpc.handleUnaryCall<_mqp_session_v1_ListRequest__Output, _mqp_session_v1_ListResponse>;
+  
+  Open: grpc.handleUnaryCall<_mqp_session_v1_OpenRequest__Output, _mqp_session_v1_OpenResponse>;
+  
+  ResetGateway: grpc.handleUnaryCall<_mqp_session_v1_ResetGatewayRequest__Output, _mqp_session_v1_ResetGatewayResponse>;
+  
+}
+
+export interface SessionDefinition extends grpc.ServiceDefinition {
+  Close: MethodDefinition<_mqp_session_v1_CloseRequest, _mqp_session_v1_CloseResponse, _mqp_session_v1_CloseRequest__Output, _mqp_session_v1_CloseResponse__Output>
+  List: MethodDefinition<_mqp_session_v1_ListRequest, _mqp_session_v1_ListResponse, _mqp_session_v1_ListRequest__Output, _mqp_session_v1_ListResponse__Output>
+  Open: MethodDefinition<_mqp_session_v1_OpenRequest, _mqp_session_v1_OpenResponse, _mqp_session_v1_OpenRequest__Output, _mqp_session_v1_OpenResponse__Output>
+  ResetGateway: MethodDefinition<_mqp_session_v1_ResetGatewayRequest, _mqp_session_v1_ResetGatewayResponse, _mqp_session_v1_ResetGatewayRequest__Output, _mqp_session_v1_ResetGatewayResponse__Output>
+}

@@ -1,0 +1,5 @@
+export * from './grpc.types';
+export * from './status-mapping';
+export * from './client';
+export * from './server';
+export * from './health';

@@ -1,0 +1,123 @@
+import { loadConfig, type MqpConfig } from '@mqp/config';
+import { ConfigError } from '@mqp/model';
+import { createLogger, onShutdownSignal } from '@mqp/runtime';
+import { Platform } from './platform';
+import { servicesOf, type ServiceName } from './targets';
+
+/**
+ * `mqp start [--config FILE] [--target LIST] [--mqtt-port N] [--http-port N]
+ * [--data-dir DIR] [--nats URL] [--mongodb URI]` plus the split-mode flags
+ * `--grpc-port N`, `--gateway-id ID`, `--auth-address`, `--session-address`,
+ * `--router-address HOST:PORT`. Exit codes: 0 clean shutdown, 2 bad usage or
+ * config, 1 failure to start (for example a port in use), each with a
+ * one-line reason on stderr.
+ */
+const FLAG_PATHS: Record<string, { path: string; type: 'number' | 'string' }> = {
+  '--mqtt-port': { path: 'listeners.tcp.port', type: 'number' },
+  '--http-port': { path: 'http.port', type: 'number' },
+  '--data-dir': { path: 'storage.dir', type: 'string' },
+  '--nats': { path: 'nats.url', type: 'string' },
+  '--mongodb': { path: 'storage.mongodb.uri', type: 'string' },
+  '--grpc-port': { path: 'grpc.port', type: 'number' },
+  '--gateway-id': { path: 'gateway.id', type: 'string' },
+  '--auth-address': { path: 'services.auth.address', type: 'string' },
+  '--session-address': { path: 'services.session.address', type: 'string' },
+  '--router-address': { path: 'services.router.address', type: 'string' },
+  '--log-level': { path: 'log.level', type: 'string' },
+};
+
+export interface StartOptions {
+  configFile?: string;
+  target: string;
+  overrides: Record<string, unknown>;
+}
+
+export function parseStartFlags(args: readonly string[], defaultTarget = 'all'): StartOptions {
+  const options: StartOptions = { target: defaultTarget, overrides: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    if (flag === '--config') options.configFile = value;
+    else if (flag === '--target') options.target = value;
+    else {
+      const known = FLAG_PATHS[flag];
+      if (!known) throw new UsageError(`unknown flag ${flag}`);
+      if (known.type === 'number') {
+        const n = Number(value);
+        if (!Number.isInteger(n)) throw new UsageError(`${flag} needs a whole number, got "${value}"`);
+        options.overrides[known.path] = n;
+      } else options.overrides[known.path] = value;
+    }
+  }
+  return options;
+}
+
+export class UsageError extends Error {}
+
+const USAGE = `usage: mqp start [--config FILE] [--target all|gateway,session,auth,router,integration]
+                 [--mqtt-port N] [--http-port N] [--data-dir DIR] [--nats URL] [--mongodb URI]
+                 [--grpc-port N] [--gateway-id ID] [--auth-address H:P] [--session-address H:P] [--router-address H:P]`;
+
+/** Runs the CLI; `fixedTarget` is set by the per-service apps (`apps/gateway` runs only the gateway). */
+export async function runCli(argv: readonly string[], fixedTarget?: ServiceName): Promise<void> {
+  const [command = 'start', ...rest] = argv[0]?.startsWith('--') ? ['start', ...argv] : argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (command !== 'start') return fail(2, `unknown command "${command}"\n${USAGE}`);
+
+  let config: MqpConfig;
+  let services: ServiceName[];
+  try {
+    const flags = parseStartFlags(rest, fixedTarget ?? 'all');
+    if (fixedTarget && flags.target !== fixedTarget) throw new UsageError(`this binary runs only --target ${fixedTarget}`);
+    services = servicesOf(flags.target);
+    config = loadConfig({ file: flags.configFile, env: process.env, overrides: flags.overrides });
+  } catch (err) {
+    return fail(2, describe(err));
+  }
+
+  const logger = createLogger({ level: config.log.level, name: `mqp` });
+  const stopTelemetry = await startTelemetryIfConfigured(config, services);
+  let platform: Platform;
+  try {
+    platform = await Platform.start({ config, services, logger });
+  } catch (err) {
+    await stopTelemetry();
+    return fail(err instanceof ConfigError ? 2 : 1, describe(err));
+  }
+  onShutdownSignal(logger, async () => {
+    await platform.stop();
+    await stopTelemetry();
+  });
+}
+
+/** Set by apps: starts the OpenTelemetry SDK (libraries only use the API). */
+let telemetryStarter: ((config: MqpConfig, serviceName: string) => Promise<() => Promise<void>>) | undefined;
+
+export function useTelemetry(starter: typeof telemetryStarter): void {
+  telemetryStarter = starter;
+}
+
+async function startTelemetryIfConfigured(config: MqpConfig, services: readonly ServiceName[]): Promise<() => Promise<void>> {
+  if (!telemetryStarter) return async () => {};
+  const name = services.length === 1 ? `${config.telemetry.serviceName}-${services[0]}` : config.telemetry.serviceName;
+  return telemetryStarter(config, name);
+}
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+    return `cannot listen on ${e.address ?? ''}:${e.port ?? '?'}: port already in use`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One line on stderr, then exit: open handles (a half-started bus, timers) must not keep a failed start alive. */
+function fail(code: number, message: string): void {
+  process.stderr.write(`mqp: ${message.replace(/\n/g, ' ')}\n`, () => process.exit(code));
+}

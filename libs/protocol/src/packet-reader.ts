@@ -1,0 +1,284 @@
+import type { Packet } from 'mqtt-packet';
+import { ReasonCode } from './reason-codes';
+import { checkDecodedPacket, createStrictParser, type DecodedProblem, type StrictParser } from './strict-parser';
+
+/**
+ * Turns the byte stream of one connection into MQTT packets.
+ *
+ * mqtt-packet decodes the packet bodies, but it is lenient where brokers have
+ * been hurt, so this reader frames packets itself first:
+ *   - it decodes the fixed header and the Remaining Length as bytes arrive and
+ *     refuses a packet larger than `maxPacketSize` before buffering any of
+ *     its body [CVE-2017-7651, CVE-2023-0809];
+ *   - it checks the fixed-header flags from the first byte [MQTT-2.2.2-2];
+ *   - it hands mqtt-packet exactly one whole packet at a time, so no length
+ *     field inside a packet can read into the bytes of the next one
+ *     [CVE-2019-5432], and checks what mqtt-packet lets through (see
+ *     strict-parser.ts).
+ * After the first violation it reports once and ignores further input: the
+ * caller closes the connection. Nothing thrown ever leaves `push`.
+ */
+
+export type ProtocolViolationReason = 'malformed' | 'packet_too_large' | 'protocol_error';
+
+export interface ProtocolViolation {
+  reason: ProtocolViolationReason;
+  message: string;
+  /** The MQTT 5 reason code that describes it (0x81, 0x95, 0x82, 0x84 for an unsupported protocol version). */
+  reasonCode: number;
+  cause?: unknown;
+}
+
+export type ProtocolVersionNumber = 3 | 4 | 5;
+
+export interface PacketReaderOptions {
+  /** How to parse until a CONNECT says otherwise; default 4 (MQTT 3.1.1). */
+  protocolVersion?: ProtocolVersionNumber;
+  /** Largest whole packet (fixed header included) accepted; default 1 MiB (HOSTILE-INPUTS.md, EMQX 1 MB). */
+  maxPacketSize?: number;
+  onPacket(packet: Packet): void;
+  onError(err: ProtocolViolation): void;
+}
+
+export const DEFAULT_MAX_PACKET_SIZE = 1024 * 1024;
+
+const PACKET_TYPE_PUBLISH = 3;
+const PACKET_TYPE_PUBREL = 6;
+const PACKET_TYPE_SUBSCRIBE = 8;
+const PACKET_TYPE_UNSUBSCRIBE = 10;
+const PACKET_TYPE_PINGREQ = 12;
+const PACKET_TYPE_PINGRESP = 13;
+/** A Remaining Length is at most four bytes [MQTT-1.5.5], so a fixed header is at most five. */
+const MAX_FIXED_HEADER_BYTES = 5;
+
+function violation(reason: ProtocolViolationReason, message: string, cause?: unknown): ProtocolViolation {
+  const reasonCode =
+    reason === 'packet_too_large'
+      ? ReasonCode.PacketTooLarge
+      : reason === 'malformed'
+        ? ReasonCode.MalformedPacket
+        : ReasonCode.ProtocolError;
+  return cause === undefined ? { reason, message, reasonCode } : { reason, message, reasonCode, cause };
+}
+
+/** The flag rules of the first byte; mqtt-packet checks some, but this must not depend on its version. */
+export function checkFixedHeaderByte(first: number): ProtocolViolation | undefined {
+  const type = first >> 4;
+  const flags = first & 0x0f;
+  if (type === 0) return violation('malformed', 'packet type 0 is reserved');
+  if (type === PACKET_TYPE_PUBLISH) {
+    const qos = (flags >> 1) & 0x03;
+    // [MQTT-3.3.1-4] a PUBLISH must not have both QoS bits set
+    if (qos === 3) return violation('malformed', 'PUBLISH with QoS 3');
+    // [MQTT-3.3.1-2] the DUP flag must be 0 on QoS 0 messages
+    if (qos === 0 && (flags & 0x08) !== 0) return violation('malformed', 'PUBLISH with DUP set on QoS 0');
+    return undefined;
+  }
+  const required =
+    type === PACKET_TYPE_PUBREL || type === PACKET_TYPE_SUBSCRIBE || type === PACKET_TYPE_UNSUBSCRIBE ? 0b0010 : 0;
+  // [MQTT-2.2.2-1] [MQTT-2.2.2-2] reserved flag bits must have their listed values, else the packet is malformed
+  if (flags !== required) {
+    return violation('malformed', `reserved flag bits 0x${flags.toString(16)} on packet type ${type}`);
+  }
+  return undefined;
+}
+
+function classifyParserError(err: Error): ProtocolViolation {
+  const message = err.message;
+  // [MQTT-3.1.2-2] a CONNECT with a protocol level the server does not support
+  if (/protocol ?(version|id)/i.test(message)) {
+    return { reason: 'protocol_error', message, reasonCode: ReasonCode.UnsupportedProtocolVersion, cause: err };
+  }
+  if (/not supported/i.test(message)) return violation('protocol_error', message, err);
+  return violation('malformed', message, err);
+}
+
+export class PacketReader {
+  private readonly parser: StrictParser;
+  private readonly maxPacketSize: number;
+  private readonly onPacket: (packet: Packet) => void;
+  private readonly onError: (err: ProtocolViolation) => void;
+
+  private stopped = false;
+  /** Fixed header bytes of the packet being framed. */
+  private readonly header = Buffer.alloc(MAX_FIXED_HEADER_BYTES);
+  private headerLen = 0;
+  private remainingLength = 0;
+  private multiplier = 1;
+  /** Once the header is known: the bytes of the packet so far, and how many it has in total. */
+  private parts: Buffer[] | undefined;
+  private partsBytes = 0;
+  private packetBytes = 0;
+  /** Filled synchronously by the parser's events during one parse call. */
+  private parsed: Packet | undefined;
+  private parsedProblem: DecodedProblem | undefined;
+  private parseError: Error | undefined;
+
+  constructor(options: PacketReaderOptions) {
+    this.maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
+    this.onPacket = options.onPacket;
+    this.onError = options.onError;
+    const parser = createStrictParser(options.protocolVersion ?? 4);
+    this.parser = parser;
+    parser.on('packet', (packet: Packet) => {
+      // read now: the parser resets its position right after this event
+      this.parsedProblem = checkDecodedPacket(packet, parser._pos);
+      this.parsed = packet;
+    });
+    parser.on('error', (err: Error) => {
+      this.parseError ??= err;
+    });
+  }
+
+  get protocolVersion(): ProtocolVersionNumber {
+    return (this.parser.settings.protocolVersion ?? 4) as ProtocolVersionNumber;
+  }
+
+  /**
+   * Parse the following packets as `version`. mqtt-packet already switches
+   * on the CONNECT it parses; this is for a caller that knows better (tests,
+   * or a connection whose version is decided elsewhere).
+   */
+  setProtocolVersion(version: ProtocolVersionNumber): void {
+    this.parser.settings = { protocolVersion: version, bridgeMode: this.parser.settings.bridgeMode };
+  }
+
+  /** True once a violation was reported (or stop() called): input is ignored from then on. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.parts = undefined;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.stopped) return;
+    try {
+      this.consume(chunk);
+    } catch (err) {
+      // a bug here must cost this connection only, never the process
+      this.fail(violation('malformed', `could not read packet: ${(err as Error).message}`, err));
+    }
+  }
+
+  private consume(chunk: Buffer): void {
+    let off = 0;
+    // where the current packet started in this chunk; -1 if it began in an earlier one
+    let packetStart = this.headerLen === 0 && this.parts === undefined ? 0 : -1;
+    while (off < chunk.length && !this.stopped) {
+      if (this.parts !== undefined) {
+        const take = Math.min(this.packetBytes - this.partsBytes, chunk.length - off);
+        this.parts.push(chunk.subarray(off, off + take));
+        this.partsBytes += take;
+        off += take;
+        if (this.partsBytes === this.packetBytes) {
+          const packet = Buffer.concat(this.parts, this.packetBytes);
+          this.parts = undefined;
+          this.parsePacket(packet);
+          packetStart = off;
+        }
+        continue;
+      }
+      const byte = chunk[off++] as number;
+      this.header[this.headerLen++] = byte;
+      if (this.headerLen === 1) {
+        const bad = checkFixedHeaderByte(byte);
+        if (bad !== undefined) return this.fail(bad);
+        this.remainingLength = 0;
+        this.multiplier = 1;
+        continue;
+      }
+      this.remainingLength += (byte & 0x7f) * this.multiplier;
+      this.multiplier *= 128;
+      if ((byte & 0x80) !== 0) {
+        // [MQTT-1.5.5] the Remaining Length takes at most four bytes
+        if (this.headerLen === MAX_FIXED_HEADER_BYTES) {
+          return this.fail(violation('malformed', 'Remaining Length longer than 4 bytes'));
+        }
+        continue;
+      }
+      // [MQTT-1.5.5-1] a variable byte integer uses the fewest bytes possible
+      if (byte === 0 && this.headerLen > 2) {
+        return this.fail(violation('malformed', 'Remaining Length not minimally encoded'));
+      }
+      const total = this.headerLen + this.remainingLength;
+      if (total > this.maxPacketSize) {
+        return this.fail(
+          violation('packet_too_large', `packet of ${total} bytes exceeds the maximum of ${this.maxPacketSize}`),
+        );
+      }
+      const type = (this.header[0] as number) >> 4;
+      if ((type === PACKET_TYPE_PINGREQ || type === PACKET_TYPE_PINGRESP) && this.remainingLength !== 0) {
+        return this.fail(violation('malformed', 'PINGREQ/PINGRESP with a body'));
+      }
+      const headerLen = this.headerLen;
+      this.headerLen = 0;
+      if (packetStart >= 0 && chunk.length - off >= this.remainingLength) {
+        // the common case, the whole packet inside this chunk: no copy
+        const end = off + this.remainingLength;
+        off = end;
+        this.parsePacket(chunk.subarray(packetStart, end));
+        packetStart = off;
+        continue;
+      }
+      if (this.remainingLength === 0) {
+        // a header-only packet whose header straddled chunks
+        this.parsePacket(Buffer.from(this.header.subarray(0, headerLen)));
+        packetStart = off;
+        continue;
+      }
+      // buffer only what has arrived; never allocate the declared size up front
+      this.parts = [Buffer.from(this.header.subarray(0, headerLen))];
+      this.partsBytes = headerLen;
+      this.packetBytes = total;
+    }
+  }
+
+  private parsePacket(bytes: Buffer): void {
+    this.parsed = undefined;
+    this.parsedProblem = undefined;
+    this.parseError = undefined;
+    try {
+      this.parser.parse(bytes);
+    } catch (err) {
+      // mqtt-packet can throw on some truncated fields (e.g. a user property pair)
+      return this.fail(violation('malformed', `could not parse packet: ${(err as Error).message}`, err));
+    }
+    if (this.parseError !== undefined) return this.fail(classifyParserError(this.parseError));
+    const packet = this.parsed as Packet | undefined;
+    if (packet === undefined) return this.fail(violation('malformed', 'packet could not be decoded'));
+    // TypeScript cannot see that the 'packet' listener assigned it during parse()
+    const problem = this.parsedProblem as DecodedProblem | undefined;
+    if (problem !== undefined) return this.fail(violation(problem.reason, problem.message));
+    if (packet.cmd === 'connect') this.detachSettings(packet);
+    try {
+      this.onPacket(packet);
+    } catch (err) {
+      // a throwing handler is a bug of the caller; stop reading rather than let it escape
+      this.fail({
+        reason: 'protocol_error',
+        message: `packet handler failed: ${(err as Error).message}`,
+        reasonCode: ReasonCode.UnspecifiedError,
+        cause: err,
+      });
+    }
+  }
+
+  /** mqtt-packet keeps the CONNECT packet object as its settings; give it its own copy so handlers may change theirs. */
+  private detachSettings(connect: Packet & { bridgeMode?: boolean }): void {
+    const protocolVersion = connect.cmd === 'connect' ? (connect.protocolVersion ?? 4) : this.protocolVersion;
+    this.parser.settings = { protocolVersion, bridgeMode: connect.bridgeMode === true };
+  }
+
+  private fail(err: ProtocolViolation): void {
+    if (this.stopped) return;
+    this.stop();
+    try {
+      this.onError(err);
+    } catch {
+      // nothing sensible to do: the reader is stopped and the caller's handler is broken
+    }
+  }
+}

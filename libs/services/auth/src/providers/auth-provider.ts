@@ -1,0 +1,19 @@
+import type { AuthDenyReason, AuthenticateRequest } from '@mqp/contracts';
+
+/**
+ * One link of the authentication chain (EMQX `emqx_authn_provider`): a
+ * provider either decides (`allow` / `deny`) or passes (`ignore`) to the next.
+ */
+export type ProviderDecision =
+  | { decision: 'ignore' }
+  | { decision: 'allow'; superuser: boolean }
+  | { decision: 'deny'; reason: AuthDenyReason };
+
+export interface AuthProvider {
+  readonly name: string;
+  /** Prepares the provider (hash passwords, fetch keys…); called once before the first authenticate. */
+  start?(): Promise<void>;
+  authenticate(req: AuthenticateRequest): Promise<ProviderDecision>;
+}
+
+export const IGNORE: ProviderDecision = { decision: 'ignore' };

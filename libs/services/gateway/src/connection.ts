@@ -1,0 +1,283 @@
+import type { Socket } from 'node:net';
+import { newId, type ProtocolVersion, type QoS } from '@mqp/model';
+import { PacketReader, ReasonCode, type ProtocolViolation } from '@mqp/protocol';
+import { generate, type IConnectPacket, type Packet } from 'mqtt-packet';
+import { AuthorizationCache } from './authorization-cache';
+import { LIMITS, type GatewayContext } from './gateway-context';
+import { OutboundQueue } from './outbound-queue';
+
+/** One subscription of one connection, as granted in its SUBACK. */
+export interface ClientSubscription {
+  filter: string;
+  /** The granted QoS: what the client asked for, capped at the server's maximum (1). */
+  qos: QoS;
+  /** v5 No Local: do not send this client's own publications back [MQTT-3.8.3-3]. */
+  noLocal: boolean;
+  /** v5 Retain As Published: keep the RETAIN flag on live delivery [MQTT-3.3.1-12]. */
+  retainAsPublished: boolean;
+  connection: Connection;
+}
+
+export type ConnectionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
+
+export interface ConnectionHooks {
+  dispatch(connection: Connection, packet: Packet): Promise<void>;
+  /** Called exactly once, after the socket closed for whatever reason. */
+  closed(connection: Connection): void;
+}
+
+/** How long a closing socket gets to flush its last packet before it is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * One MQTT network connection: its socket, its packet reader, its state and
+ * everything keyed to it (subscriptions, authorization cache, outgoing QoS 1
+ * window). Packets are handled one at a time in arrival order, so handlers may
+ * await service calls without racing each other.
+ */
+export class Connection {
+  readonly id = newId();
+  readonly remoteAddress: string;
+  state: ConnectionState = 'awaiting-connect';
+  protocolVersion: ProtocolVersion = 4;
+  clientId = '';
+  username: string | undefined;
+  keepAlive = 0;
+  cleanStart = true;
+  /** Stored from CONNECT; published on an unclean close (issue 3 adds will delay and session hand over). */
+  will: IConnectPacket['will'] | undefined;
+  /** Whether the client ended with a DISCONNECT (normal, not 0x04), which discards the will [MQTT-3.1.2-10]. */
+  discardWill = false;
+  /** Why it closed, for the client.disconnected event. */
+  closeReason = 'unknown';
+  readonly subscriptions = new Map<string, ClientSubscription>();
+  readonly authorizations = new AuthorizationCache(LIMITS.authorizationCacheSize);
+  readonly outbound: OutboundQueue;
+  /** Incoming QoS 1 PUBLISH parsed but not yet acknowledged (checked against the advertised Receive Maximum). */
+  unackedInbound = 0;
+  /** Whether SessionApi.open succeeded for this connection (so close must release it). */
+  sessionOpened = false;
+  /** v5 Maximum Packet Size of the client: larger PUBLISH packets are not sent to it [MQTT-3.1.2-25]. */
+  maxOutgoingPacketSize = Number.POSITIVE_INFINITY;
+  /** The state the connection was in when it started closing (was it ever connected?). */
+  stateBeforeClose: ConnectionState | undefined;
+
+  private readonly reader: PacketReader;
+  private readonly pending: Packet[] = [];
+  private processing = false;
+  private paused = false;
+  private lastActivity = Date.now();
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly ctx: GatewayContext,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.outbound = new OutboundQueue({
+      window: LIMITS.inflightWindow,
+      maxQueued: LIMITS.queuedMessages,
+      writable: () => this.writable(),
+      send: (bytes) => {
+        this.writeBytes(bytes);
+        ctx.metrics.delivered.inc();
+      },
+      dropped: () => ctx.metrics.dropped.inc(),
+    });
+    this.reader = new PacketReader({
+      maxPacketSize: ctx.config.maxPacketSize,
+      onPacket: (packet) => this.received(packet),
+      onError: (error) => this.readerFailed(error),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        if (this.state !== 'closed') this.reader.push(chunk);
+      } catch (err) {
+        this.fail('reader threw', err);
+      }
+    });
+    socket.on('drain', () => {
+      try {
+        this.outbound.pump();
+      } catch (err) {
+        this.fail('drain handler threw', err);
+      }
+    });
+    socket.on('error', (err) => {
+      this.closeReason = this.closeReason === 'unknown' ? 'socket_error' : this.closeReason;
+      ctx.logger.debug('socket error', { connectionId: this.id, error: err });
+    });
+    socket.on('close', () => this.onSocketClose());
+    // HOSTILE-INPUTS: a socket that never sends CONNECT must not hold resources (HiveMQ: 10 s)
+    this.connectTimer = setTimeout(() => this.destroy('connect_timeout'), ctx.config.connectTimeoutMs);
+  }
+
+  /** True once CONNACK 0x00 has been sent: the client may now send other packets. */
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+
+  /** A getter rather than a state comparison so that checks after an await are not narrowed away by TypeScript. */
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Whether the socket can take more bytes now without growing past the high-water mark. */
+  writable(): boolean {
+    return this.state !== 'closed' && !this.socket.destroyed && this.socket.writableLength < LIMITS.socketHighWaterMark;
+  }
+
+  send(packet: Packet): void {
+    this.writeBytes(generate(packet, { protocolVersion: this.protocolVersion }));
+  }
+
+  /** Never awaited: a slow reader must not stall the caller (fan-out, other clients). */
+  writeBytes(bytes: Buffer): void {
+    if (this.state === 'closed' || this.socket.destroyed || !this.socket.writable) return;
+    this.socket.write(bytes);
+  }
+
+  /**
+   * Ends the connection from the server side. For MQTT 5 clients that got a
+   * CONNACK, sends DISCONNECT with `reasonCode` first [MQTT-4.13.1-1]; v3.1.1
+   * has no server DISCONNECT, so the socket is just closed.
+   */
+  disconnect(reasonCode: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.closeReason = reason;
+    if (this.protocolVersion === 5 && this.connected) {
+      this.send({ cmd: 'disconnect', reasonCode });
+    }
+    this.end();
+  }
+
+  /** Closes after flushing what was written (a CONNACK with an error, a DISCONNECT). */
+  end(): void {
+    if (this.state === 'closed') return;
+    this.markClosing();
+    this.socket.end();
+    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+    this.closeTimer.unref();
+  }
+
+  /** Closes now, dropping anything unwritten: bytes from this client can no longer be trusted. */
+  destroy(reason: string): void {
+    if (this.state === 'closed') return;
+    this.closeReason = reason;
+    this.markClosing();
+    this.socket.destroy();
+  }
+
+  /** CONNECT accepted: start the keepalive clock. */
+  accepted(keepAlive: number): void {
+    if (this.state !== 'connecting') return;
+    this.state = 'connected';
+    this.keepAlive = keepAlive;
+    this.armKeepAlive();
+  }
+
+  private received(packet: Packet): void {
+    if (this.state === 'closed') return;
+    this.lastActivity = Date.now();
+    if (packet.cmd === 'connect' && this.connectTimer) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+    if (packet.cmd === 'publish' && packet.qos === 1) {
+      // [MQTT-3.3.4-9] more unacknowledged QoS 1 PUBLISH than our Receive Maximum is a protocol error (0x93)
+      if (++this.unackedInbound > LIMITS.receiveMaximum && this.protocolVersion === 5) {
+        this.disconnect(ReasonCode.ReceiveMaximumExceeded, 'receive_maximum_exceeded');
+        return;
+      }
+    }
+    this.pending.push(packet);
+    if (this.pending.length >= LIMITS.pendingPackets && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    if (!this.processing) void this.processPending();
+  }
+
+  private async processPending(): Promise<void> {
+    this.processing = true;
+    try {
+      while (this.pending.length > 0 && this.state !== 'closed') {
+        const packet = this.pending.shift() as Packet;
+        await this.hooks.dispatch(this, packet);
+        if (this.paused && this.pending.length < LIMITS.pendingPackets / 2) {
+          this.paused = false;
+          this.socket.resume();
+        }
+      }
+    } catch (err) {
+      this.fail('handler threw', err);
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private readerFailed(error: ProtocolViolation): void {
+    if (this.state === 'closed') return;
+    this.ctx.metrics.malformed.inc();
+    this.ctx.logger.debug('bad packet', { connectionId: this.id, clientId: this.clientId, reason: error.reason, message: error.message });
+    if (this.state === 'awaiting-connect' && error.reasonCode === ReasonCode.UnsupportedProtocolVersion) {
+      // [MQTT-3.1.2-2] unsupported protocol level: CONNACK 0x01 (the v3.1.1 form; the client's version is unknown) then close
+      this.writeBytes(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+      this.closeReason = 'unsupported_protocol_version';
+      this.end();
+      return;
+    }
+    // [MQTT-4.13.1-1] a malformed packet or protocol error closes the connection (v5: DISCONNECT with the reason first)
+    this.disconnect(error.reasonCode, error.reason);
+  }
+
+  private fail(what: string, err: unknown): void {
+    this.ctx.logger.warn(`connection closed: ${what}`, { connectionId: this.id, clientId: this.clientId, error: err });
+    this.destroy('internal_error');
+  }
+
+  /**
+   * [MQTT-3.1.2-24] a client silent for one and a half keepalive periods is
+   * disconnected. One timer per connection, re-armed only when it fires, so
+   * traffic costs a timestamp and not a timer reset per packet.
+   */
+  private armKeepAlive(): void {
+    if (this.keepAlive <= 0 || this.state === 'closed') return;
+    const limit = this.keepAlive * 1500;
+    const due = this.lastActivity + limit - Date.now();
+    this.keepAliveTimer = setTimeout(() => {
+      if (this.state === 'closed') return;
+      if (Date.now() - this.lastActivity >= limit) {
+        this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive_timeout');
+      } else {
+        this.armKeepAlive();
+      }
+    }, Math.max(due, 0));
+  }
+
+  private markClosing(): void {
+    // stop handling packets at once; `closed` hook runs when the socket is really gone
+    if (this.state !== 'closed') this.pending.length = 0;
+    this.stateBeforeClose ??= this.state;
+    this.state = 'closed';
+    clearTimeout(this.keepAliveTimer);
+    clearTimeout(this.connectTimer);
+  }
+
+  private onSocketClose(): void {
+    if (this.stateBeforeClose === undefined) {
+      if (this.closeReason === 'unknown') this.closeReason = 'connection_lost';
+      this.markClosing();
+    }
+    clearTimeout(this.closeTimer);
+    try {
+      this.hooks.closed(this);
+    } catch (err) {
+      this.ctx.logger.error('close hook threw', { connectionId: this.id, error: err });
+    }
+  }
+}

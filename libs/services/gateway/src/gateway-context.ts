@@ -1,0 +1,45 @@
+import type { Bus } from '@mqp/bus';
+import type { MqpConfig } from '@mqp/config';
+import type { AuthApi, RouterApi, SessionApi } from '@mqp/contracts';
+import type { Logger } from '@mqp/runtime';
+import type { GatewayEvents } from './gateway.events';
+import type { GatewayMetrics } from './gateway.metrics';
+import type { SubscriptionTable } from './subscription-table';
+
+/** What every handler needs from the gateway it runs in; one per gateway, shared by its connections. */
+export interface GatewayContext {
+  gatewayId: string;
+  config: MqpConfig['gateway'];
+  bus: Bus;
+  auth: AuthApi;
+  session: SessionApi;
+  router: RouterApi;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  events: GatewayEvents;
+  subscriptions: SubscriptionTable;
+}
+
+/**
+ * Limits this gateway applies and advertises. Numbers come from
+ * HOSTILE-INPUTS.md "Default limits the trusted brokers ship".
+ */
+export const LIMITS = {
+  /** Outgoing QoS 1 messages awaiting PUBACK per connection (EMQX 32, Mosquitto 20). */
+  inflightWindow: 32,
+  /** Messages queued per connection behind a full inflight window; oldest dropped beyond (EMQX/Mosquitto 1000). */
+  queuedMessages: 1000,
+  /** Incoming QoS 1 PUBLISH a client may have unacknowledged: advertised as Receive Maximum. */
+  receiveMaximum: 32,
+  /**
+   * Bytes a socket may hold unwritten before the gateway stops writing to it:
+   * past this QoS 0 is dropped and QoS 1 waits in the queue. One default max
+   * packet (1 MiB) so a legitimate large message still fits, while a client
+   * that stopped reading costs at most ~1 MiB of socket buffer plus its queue.
+   */
+  socketHighWaterMark: 1_048_576,
+  /** Publish authorization decisions cached per connection; bounded so a client cycling topics cannot grow memory. */
+  authorizationCacheSize: 1000,
+  /** Packets parsed but not yet handled before the socket is paused (a client pipelining faster than auth answers). */
+  pendingPackets: 256,
+} as const;

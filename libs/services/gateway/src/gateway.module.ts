@@ -1,0 +1,48 @@
+import { hostname } from 'node:os';
+import type { Bus } from '@mqp/bus';
+import type { MqpConfig } from '@mqp/config';
+import type { AuthApi, RouterApi, SessionApi } from '@mqp/contracts';
+import type { MetricsRegistry, ModuleDefinition } from '@mqp/runtime';
+import { Gateway } from './gateway';
+
+/** What other modules (management, tests) get from the gateway. */
+export interface GatewayHandle {
+  gatewayId: string;
+  /** The bound TCP port (useful with `listeners.tcp.port: 0`). */
+  port(): number;
+  connectionCount(): number;
+}
+
+/** `<hostname>-<pid>` unless configured, reduced to the characters a bus subject token may safely hold. */
+export function gatewayIdFrom(config: MqpConfig): string {
+  const raw = config.gateway.id ?? `${hostname()}-${process.pid}`;
+  return raw.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export const gatewayModule: ModuleDefinition<GatewayHandle> = {
+  name: 'gateway',
+  deps: ['config', 'bus', 'metrics', 'auth.api', 'session.api', 'router.api'],
+  init(ctx) {
+    const config = ctx.get<MqpConfig>('config');
+    const gateway = new Gateway({
+      gatewayId: gatewayIdFrom(config),
+      config,
+      bus: ctx.get<Bus>('bus'),
+      metrics: ctx.get<MetricsRegistry>('metrics'),
+      auth: ctx.get<AuthApi>('auth.api'),
+      session: ctx.get<SessionApi>('session.api'),
+      router: ctx.get<RouterApi>('router.api'),
+      logger: ctx.logger,
+    });
+    return {
+      value: {
+        gatewayId: gateway.gatewayId,
+        port: () => gateway.port(),
+        connectionCount: () => gateway.connectionCount(),
+      },
+      start: () => gateway.start(),
+      stop: () => gateway.stop(),
+      health: () => gateway.health(),
+    };
+  },
+};

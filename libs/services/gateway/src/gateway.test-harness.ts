@@ -1,0 +1,221 @@
+/**
+ * Test support for the gateway specs: starts `gatewayModule` on 127.0.0.1:0
+ * with an InProcessBus and simple in-test Auth/Session/Router fakes, plus a
+ * raw-socket MQTT client for bytes that MQTT.js would never send.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { InProcessBus } from '@mqp/bus';
+import { configSchema, type MqpConfig } from '@mqp/config';
+import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, RouterApi, SessionApi } from '@mqp/contracts';
+import type { Message, PlatformEvent } from '@mqp/model';
+import { topicMatchesFilter } from '@mqp/protocol';
+import { MetricsRegistry, silentLogger, type ModuleInstance } from '@mqp/runtime';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { generate, parser as createParser, type IConnectPacket, type Packet } from 'mqtt-packet';
+import { gatewayModule, type GatewayHandle } from './gateway.module';
+
+export class FakeAuth implements AuthApi {
+  authenticateImpl: (req: AuthenticateRequest) => Promise<AuthenticateResult> = async () => ({ decision: 'allow', superuser: false });
+  authorizeImpl: (req: AuthorizeRequest) => Promise<boolean> = async () => true;
+  authorizeCalls: AuthorizeRequest[] = [];
+
+  authenticate(req: AuthenticateRequest): Promise<AuthenticateResult> {
+    return this.authenticateImpl(req);
+  }
+
+  async authorize(req: AuthorizeRequest): Promise<{ allow: boolean }> {
+    this.authorizeCalls.push(req);
+    return { allow: await this.authorizeImpl(req) };
+  }
+}
+
+export class FakeSession implements SessionApi {
+  opened: string[] = [];
+  closed: string[] = [];
+  /** Client id → the connection id the gateway opened it with (what a kick names). */
+  readonly connectionIds = new Map<string, string>();
+  open: SessionApi['open'] = async (req) => {
+    this.opened.push(req.clientId);
+    this.connectionIds.set(req.clientId, req.connectionId);
+    return { sessionPresent: false };
+  };
+  async close(req: { clientId: string; connectionId: string }): Promise<void> {
+    this.closed.push(req.clientId);
+  }
+  async list(): Promise<never[]> {
+    return [];
+  }
+  async resetGateway(): Promise<void> {}
+}
+
+export class FakeRouter implements RouterApi {
+  readonly retained = new Map<string, Message>();
+  readonly routes = new Map<string, number>();
+  async addRoutes(req: { filters: string[] }): Promise<void> {
+    for (const f of req.filters) this.routes.set(f, (this.routes.get(f) ?? 0) + 1);
+  }
+  async removeRoutes(req: { filters: string[] }): Promise<void> {
+    for (const f of req.filters) this.routes.set(f, (this.routes.get(f) ?? 0) - 1);
+  }
+  async resetGateway(): Promise<void> {}
+  async listRoutes(): Promise<never[]> {
+    return [];
+  }
+  async retain(message: Message): Promise<void> {
+    if (message.payload.length === 0) this.retained.delete(message.topic);
+    else this.retained.set(message.topic, message);
+  }
+  async matchRetained(req: { filter: string }): Promise<Message[]> {
+    return [...this.retained.values()].filter((m) => topicMatchesFilter(m.topic, req.filter));
+  }
+}
+
+export interface TestGateway {
+  handle: GatewayHandle;
+  instance: ModuleInstance<GatewayHandle>;
+  bus: InProcessBus;
+  auth: FakeAuth;
+  session: FakeSession;
+  router: FakeRouter;
+  metrics: MetricsRegistry;
+  events: PlatformEvent[];
+  /** Resolves with the next event of that name published on the bus (or one already seen, when `seen` is true). */
+  nextEvent(name: PlatformEvent['name'], seen?: boolean): Promise<PlatformEvent>;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startTestGateway(gateway: Partial<MqpConfig['gateway']> = {}): Promise<TestGateway> {
+  const config = configSchema.parse({
+    listeners: { tcp: { port: 0, host: '127.0.0.1' } },
+    gateway: { id: 'gw-test', ...gateway },
+  });
+  const bus = new InProcessBus({ logger: silentLogger });
+  const auth = new FakeAuth();
+  const session = new FakeSession();
+  const router = new FakeRouter();
+  const metrics = new MetricsRegistry();
+  const events: PlatformEvent[] = [];
+  const eventWaiters: { name: string; resolve: (e: PlatformEvent) => void }[] = [];
+  bus.subscribe('mqp.event.>', (m) => {
+    const event = JSON.parse(Buffer.from(m.data).toString('utf8')) as PlatformEvent;
+    events.push(event);
+    for (const w of eventWaiters.filter((x) => x.name === event.name)) {
+      eventWaiters.splice(eventWaiters.indexOf(w), 1);
+      w.resolve(event);
+    }
+  });
+  const nextEvent = (name: PlatformEvent['name'], seen = false): Promise<PlatformEvent> => {
+    const already = seen ? events.find((e) => e.name === name) : undefined;
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => eventWaiters.push({ name, resolve }));
+  };
+  const values: Record<string, unknown> = { config, bus, metrics, 'auth.api': auth, 'session.api': session, 'router.api': router };
+  const instance = await gatewayModule.init({ logger: silentLogger, get: <T>(name: string) => values[name] as T });
+  await instance.start?.();
+  const port = instance.value.port();
+  let stopped = false;
+  return {
+    handle: instance.value,
+    instance,
+    bus,
+    auth,
+    session,
+    router,
+    metrics,
+    events,
+    nextEvent,
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await instance.stop?.();
+      await bus.close();
+    },
+  };
+}
+
+/** An MQTT.js client that does not reconnect; resolves once connected. */
+export async function connectClient(tg: TestGateway, options: IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(tg.url, { reconnectPeriod: 0, connectTimeout: 5_000, ...options });
+}
+
+export function closeClient(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => client.end(true, {}, () => resolve()));
+}
+
+/** Next message the client receives on any topic. */
+export function nextMessage(client: MqttClient): Promise<{ topic: string; payload: Buffer; packet: mqtt.IPublishPacket }> {
+  return new Promise((resolve) => client.once('message', (topic, payload, packet) => resolve({ topic, payload, packet })));
+}
+
+/**
+ * A client speaking raw MQTT bytes. Packets from the server are parsed with
+ * mqtt-packet at the protocol version given, and queued until read.
+ */
+export class RawClient {
+  private readonly received: Packet[] = [];
+  private waiters: ((p: Packet | undefined) => void)[] = [];
+  private isClosed = false;
+  readonly closed: Promise<void>;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly protocolVersion: 3 | 4 | 5,
+  ) {
+    const parser = createParser({ protocolVersion });
+    parser.on('packet', (p: Packet) => {
+      const w = this.waiters.shift();
+      if (w) w(p);
+      else this.received.push(p);
+    });
+    socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) =>
+      socket.on('close', () => {
+        this.isClosed = true;
+        for (const w of this.waiters) w(undefined);
+        this.waiters = [];
+        resolve();
+      }),
+    );
+  }
+
+  static open(port: number, protocolVersion: 3 | 4 | 5 = 4): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = netConnect(port, '127.0.0.1', () => resolve(new RawClient(socket, protocolVersion)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Opens a socket and completes CONNECT/CONNACK. */
+  static async connected(port: number, protocolVersion: 3 | 4 | 5 = 4, connect: Partial<IConnectPacket> = {}): Promise<RawClient> {
+    const raw = await RawClient.open(port, protocolVersion);
+    raw.send({ cmd: 'connect', protocolVersion, protocolId: 'MQTT', clientId: `raw-${Math.random().toString(36).slice(2)}`, clean: true, keepalive: 0, ...connect } as Packet);
+    const connack = await raw.next();
+    if (connack?.cmd !== 'connack') throw new Error(`expected CONNACK, got ${connack?.cmd}`);
+    return raw;
+  }
+
+  send(packet: Packet): void {
+    this.socket.write(generate(packet, { protocolVersion: this.protocolVersion }));
+  }
+
+  write(bytes: Buffer | number[]): void {
+    this.socket.write(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes));
+  }
+
+  /** The next packet from the server, or undefined once the connection closed. */
+  next(): Promise<Packet | undefined> {
+    const p = this.received.shift();
+    if (p) return Promise.resolve(p);
+    if (this.isClosed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

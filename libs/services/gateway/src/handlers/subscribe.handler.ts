@@ -1,0 +1,109 @@
+import type { QoS } from '@mqp/model';
+import { parseSharedFilter, ReasonCode, SUBACK_FAILURE_V3, validateTopicFilter } from '@mqp/protocol';
+import type { ISubscribePacket, ISubscription } from 'mqtt-packet';
+import type { ClientSubscription, Connection } from '../connection';
+import { withDeadline } from '../deadline';
+import { sendRetained } from '../fan-out';
+import type { GatewayContext } from '../gateway-context';
+
+/** Highest QoS this gateway grants until QoS 2 lands (CONNACK says Maximum QoS 1). */
+const MAX_QOS: QoS = 1;
+
+export async function handleSubscribe(ctx: GatewayContext, conn: Connection, packet: ISubscribePacket): Promise<void> {
+  if (packet.properties?.subscriptionIdentifier !== undefined) {
+    // MQTT 5.0 §3.2.2.3.12: Subscription Identifiers Available is 0 in our CONNACK, so using one is a protocol error (0xA1)
+    return conn.disconnect(ReasonCode.SubscriptionIdentifiersNotSupported, 'subscription_identifier_not_supported');
+  }
+  const v5 = conn.protocolVersion === 5;
+  const codes: number[] = [];
+  const added: string[] = [];
+  const retainedFor: ClientSubscription[] = [];
+  for (const request of packet.subscriptions) {
+    const code = await subscribeOne(ctx, conn, request, retainedFor);
+    if (conn.isClosed) return;
+    if (code <= MAX_QOS) added.push(request.topic);
+    codes.push(v5 || code <= MAX_QOS ? code : SUBACK_FAILURE_V3);
+  }
+  // [MQTT-3.8.4-1] answer with a SUBACK of the same packet id, [MQTT-3.8.4-6] one code per filter in order
+  conn.send({ cmd: 'suback', messageId: packet.messageId, granted: codes });
+
+  if (added.length > 0) {
+    // routes are informational for now (fan-out uses bus subscriptions): failures are logged only
+    withDeadline(ctx.router.addRoutes({ gatewayId: ctx.gatewayId, filters: added }), ctx.config.serviceTimeoutMs, 'router').catch(
+      (err: unknown) => ctx.logger.warn('addRoutes failed', { clientId: conn.clientId, error: err }),
+    );
+    for (const filter of added) {
+      const granted = conn.subscriptions.get(filter)?.qos ?? 0;
+      ctx.events.emit({
+        name: 'session.subscribed',
+        timestamp: Date.now(),
+        clientId: conn.clientId,
+        username: conn.username,
+        gatewayId: ctx.gatewayId,
+        filter,
+        qos: granted,
+      });
+    }
+  }
+  for (const sub of retainedFor) await deliverRetained(ctx, conn, sub);
+}
+
+/** Returns the granted QoS, or a v5 failure reason code (mapped to 0x80 for v3.1.1 by the caller). */
+async function subscribeOne(ctx: GatewayContext, conn: Connection, request: ISubscription, retainedFor: ClientSubscription[]): Promise<number> {
+  const filter = request.topic;
+  // [MQTT-3.8.3-1] [MQTT-4.7.1-1] an invalid filter is refused for that entry only
+  if (validateTopicFilter(filter) !== undefined) return ReasonCode.TopicFilterInvalid;
+  // Shared subscriptions are a later issue; the CONNACK says Shared Subscription Available 0 (MQTT 5.0 §3.2.2.3.13)
+  if (parseSharedFilter(filter) !== undefined) return ReasonCode.SharedSubscriptionsNotSupported;
+  if (!(await maySubscribe(ctx, conn, filter))) return ReasonCode.NotAuthorized;
+  if (conn.isClosed) return ReasonCode.UnspecifiedError;
+
+  // [MQTT-3.2.2-10] a QoS 2 request is accepted and granted the server maximum, 1
+  const qos = (request.qos > MAX_QOS ? MAX_QOS : request.qos) as QoS;
+  const existed = conn.subscriptions.has(filter);
+  const sub: ClientSubscription = {
+    filter,
+    qos,
+    noLocal: conn.protocolVersion === 5 && request.nl === true,
+    retainAsPublished: conn.protocolVersion === 5 && request.rap === true,
+    connection: conn,
+  };
+  // [MQTT-3.8.4-3] the same filter again replaces the existing subscription
+  conn.subscriptions.set(filter, sub);
+  await ctx.subscriptions.add(sub);
+  if (conn.isClosed) {
+    // the close hook already ran over conn.subscriptions; take this one back out of the table ourselves
+    ctx.subscriptions.remove(conn, filter);
+    return ReasonCode.UnspecifiedError;
+  }
+  // Retain Handling: 0 send retained, 1 only if the subscription is new, 2 never [MQTT-3.3.1-9..11]; v3.1.1 always sends
+  const rh = conn.protocolVersion === 5 ? (request.rh ?? 0) : 0;
+  if (rh === 0 || (rh === 1 && !existed)) retainedFor.push(sub);
+  return qos;
+}
+
+async function maySubscribe(ctx: GatewayContext, conn: Connection, filter: string): Promise<boolean> {
+  try {
+    const req: Parameters<typeof ctx.auth.authorize>[0] = { clientId: conn.clientId, action: 'subscribe', topic: filter };
+    if (conn.username !== undefined) req.username = conn.username;
+    return (await withDeadline(ctx.auth.authorize(req), ctx.config.serviceTimeoutMs, 'auth')).allow;
+  } catch (err) {
+    // fail closed
+    ctx.logger.warn('authorization failed: denying subscribe', { clientId: conn.clientId, filter, error: err });
+    return false;
+  }
+}
+
+async function deliverRetained(ctx: GatewayContext, conn: Connection, sub: ClientSubscription): Promise<void> {
+  try {
+    const messages = await withDeadline(ctx.router.matchRetained({ filter: sub.filter }), ctx.config.serviceTimeoutMs, 'router');
+    for (const message of messages) {
+      if (conn.isClosed) return;
+      // [MQTT-3.8.3-3] No Local also covers retained messages the client itself published
+      if (sub.noLocal && message.origin.clientId === conn.clientId) continue;
+      sendRetained(conn, ctx.metrics, message, sub.qos);
+    }
+  } catch (err) {
+    ctx.logger.warn('retained messages not delivered', { clientId: conn.clientId, filter: sub.filter, error: err });
+  }
+}

@@ -1,0 +1,2 @@
+export { gatewayModule, gatewayIdFrom, type GatewayHandle } from './gateway.module';
+export { Gateway, type GatewayDeps } from './gateway';

@@ -1,0 +1,146 @@
+import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
+import { decodeMessage, subjects } from '@mqp/contracts';
+import type { Message } from '@mqp/model';
+import { TopicTrie } from '@mqp/protocol';
+import type { Logger } from '@mqp/runtime';
+import type { ClientSubscription, Connection } from './connection';
+
+/** One distinct filter among this gateway's clients, with its bus subscriptions. */
+interface FilterEntry {
+  filter: string;
+  /** Creation order; the matching active entry with the lowest seq is the one that handles a message. */
+  seq: number;
+  /** True once its bus subscriptions are known to be live; false again just before they are removed. */
+  active: boolean;
+  subscribers: Map<Connection, ClientSubscription>;
+  busSubscriptions: BusSubscription[];
+  /** Resolves when the entry is active (or was removed before it got there). */
+  ready: Promise<void>;
+}
+
+export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subscriptions: ClientSubscription[]) => void;
+
+/**
+ * The local subscription table of one gateway (ARCHITECTURE.md "Data path"):
+ * one bus subscription per distinct filter of its own clients, reference
+ * counted, so fan-out across gateways happens in the bus; exact MQTT matching
+ * then happens here, against a TopicTrie of the local filters.
+ *
+ * A message whose topic matches several local filters arrives once per
+ * matching filter entry. Each message must reach each client once, with no
+ * per-message "seen ids" set. The rule: on arrival via entry F, compute the
+ * *active* entries matching the topic; handle the message only if F is the
+ * one with the lowest `seq`, and then deliver it for all of them at once.
+ *
+ * - No duplicates: all arrivals of one message compute the same lowest entry
+ *   (nothing changes between them except through this table), so exactly one
+ *   arrival handles it.
+ * - Nothing lost: the lowest active entry's own bus subscription is live (an
+ *   entry becomes active only after `bus.flush()` following its subscribe),
+ *   so its arrival does come. An entry that is still activating is not in
+ *   the set, so older entries never defer to it, and the SUBACK for its
+ *   filter is only sent once it is active. Removal deactivates the entry and
+ *   unsubscribes in the same tick, so no arrival defers to an entry that will
+ *   no longer receive.
+ * - Known window: if a message has already arrived via a higher entry (which
+ *   deferred) and the lowest entry is removed before that message's arrival
+ *   via it is processed, it is lost for the other entries' clients. The
+ *   in-process bus delivers one message to all its subscriptions in one
+ *   synchronous loop, so this cannot happen there; with NATS both copies come
+ *   back to back on one connection, so it needs an unsubscribe to land
+ *   between two frames of one server write.
+ *
+ * A message published to a `$` topic is not matched by wildcard-first
+ * filters [MQTT-4.7.2-1]: the trie enforces that, and the bus subject `>`
+ * that such a filter uses then finds no matching entry and is ignored.
+ */
+export class SubscriptionTable {
+  private readonly entries = new Map<string, FilterEntry>();
+  private readonly trie = new TopicTrie<FilterEntry>();
+  private nextSeq = 1;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    private readonly deliver: DeliverFn,
+  ) {}
+
+  /** Distinct filters held (= bus subscriptions, counting `a/#` as one). */
+  get filterCount(): number {
+    return this.entries.size;
+  }
+
+  /** Adds or replaces `sub` for its connection; resolves once messages for the filter will be delivered. */
+  async add(sub: ClientSubscription): Promise<void> {
+    let entry = this.entries.get(sub.filter);
+    if (entry === undefined) entry = this.createEntry(sub.filter);
+    entry.subscribers.set(sub.connection, sub);
+    await entry.ready;
+  }
+
+  /** Removes the connection's subscription to `filter`; the last one out removes the bus subscription. */
+  remove(connection: Connection, filter: string): void {
+    const entry = this.entries.get(filter);
+    if (entry === undefined || !entry.subscribers.delete(connection)) return;
+    if (entry.subscribers.size > 0) return;
+    entry.active = false;
+    this.entries.delete(filter);
+    this.trie.remove(filter, entry);
+    for (const s of entry.busSubscriptions) {
+      try {
+        s.unsubscribe();
+      } catch (err) {
+        this.logger.warn('bus unsubscribe failed', { filter, error: err });
+      }
+    }
+  }
+
+  private createEntry(filter: string): FilterEntry {
+    const entry: FilterEntry = {
+      filter,
+      seq: this.nextSeq++,
+      active: false,
+      subscribers: new Map(),
+      busSubscriptions: [],
+      ready: Promise.resolve(),
+    };
+    this.entries.set(filter, entry);
+    this.trie.add(filter, entry);
+    try {
+      for (const subject of subjects.messagesFor(filter)) {
+        entry.busSubscriptions.push(this.bus.subscribe(subject, (m) => this.arrived(entry, m)));
+      }
+    } catch (err) {
+      this.logger.error('bus subscribe failed', { filter, error: err });
+    }
+    entry.ready = this.bus.flush().then(
+      () => this.activate(entry),
+      (err: unknown) => {
+        // the bus is down or reconnecting: the subscription is registered and the bus replays it on reconnect
+        this.logger.warn('bus flush failed after subscribe', { filter, error: err });
+        this.activate(entry);
+      },
+    );
+    return entry;
+  }
+
+  private activate(entry: FilterEntry): void {
+    if (this.entries.get(entry.filter) === entry) entry.active = true;
+  }
+
+  private arrived(via: FilterEntry, busMessage: BusMessage): void {
+    try {
+      if (!via.active) return;
+      const message = decodeMessage(busMessage.data);
+      const matching = this.trie.match(message.topic);
+      let lowest: FilterEntry | undefined;
+      for (const e of matching) if (e.active && (lowest === undefined || e.seq < lowest.seq)) lowest = e;
+      if (lowest !== via) return;
+      const subs: ClientSubscription[] = [];
+      for (const e of matching) if (e.active) for (const s of e.subscribers.values()) subs.push(s);
+      this.deliver(message, busMessage.headers, subs);
+    } catch (err) {
+      this.logger.warn('message from bus not delivered', { subject: busMessage.subject, error: err });
+    }
+  }
+}

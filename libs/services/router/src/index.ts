@@ -1,0 +1,2 @@
+export { RouterService, type RouterServiceDeps } from './router.service';
+export { routerModule } from './router.module';

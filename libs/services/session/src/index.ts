@@ -1,0 +1,2 @@
+export { SessionService, type SessionServiceDeps } from './session.service';
+export { sessionModule } from './session.module';

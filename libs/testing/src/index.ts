@@ -1,0 +1,4 @@
+export * from './free-port';
+export * from './nats-server';
+export * from './platform-process';
+export * from './deployments';
