@@ -24,7 +24,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/**/*.int.spec.ts'],
-      testTimeout: 30000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/timeout-30s.js'],
     },
     {
       displayName: 'e2e',
@@ -32,7 +32,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/e2e/**/*.spec.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/timeout-60s.js'],
     },
   ],
 };

@@ -69,7 +69,14 @@ export class Inbox {
 }
 
 /** A raw TCP socket for sending bytes no client library would send. */
-export async function rawSocket(port: number): Promise<Socket & { received(): Buffer; closed: Promise<void> }> {
+export interface RawConnection {
+  socket: Socket;
+  received(): Buffer;
+  /** Resolves when the server (or the test) closed the connection. */
+  closed: Promise<void>;
+}
+
+export async function rawSocket(port: number): Promise<RawConnection> {
   const socket = connectNet({ host: '127.0.0.1', port });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -79,7 +86,7 @@ export async function rawSocket(port: number): Promise<Socket & { received(): Bu
   socket.on('data', (d: Buffer) => chunks.push(d));
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  return Object.assign(socket, { received: () => Buffer.concat(chunks), closed });
+  return { socket, received: () => Buffer.concat(chunks), closed };
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -93,13 +93,12 @@ describe('NatsBus across a nats-server restart', () => {
   it('keeps retrying at boot until NATS comes up, logging each failed attempt', async () => {
     const port = await freePort();
     const lines: string[] = [];
+    let logged: () => void = () => undefined;
+    const firstFailure = new Promise<void>((resolve) => (logged = resolve));
     const connecting = NatsBus.connect({
       servers: `nats://127.0.0.1:${port}`,
-      logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }),
+      logger: createLogger({ level: 'debug', sink: (l) => (lines.push(l), logged()) }),
       connectTimeoutMs: 20_000,
-    });
-    const firstFailure = new Promise<void>((resolve) => {
-      const check = setInterval(() => lines.length > 0 && (clearInterval(check), resolve()), 5);
     });
     await firstFailure;
     server = await startNatsServer({ port });

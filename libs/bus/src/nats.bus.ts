@@ -1,6 +1,6 @@
 import { InvalidArgumentError, ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
-import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
+import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Status, type Subscription } from 'nats';
 import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from './bus.port';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
 
@@ -38,10 +38,13 @@ export class NatsBus implements Bus {
     private readonly nc: NatsConnection,
     private readonly logger: Logger,
   ) {
-    this.watching = this.watchStatus();
+    const statuses = nc.status();
+    this.watching = this.watchStatus(statuses);
     nc.closed().then((err) => {
       if (err) this.logger.error('NATS connection closed with an error', { error: err });
       this.setState('closed');
+      // nats.js does not end status iterators when the connection closes.
+      (statuses as { stop?: () => void }).stop?.();
     });
   }
 
@@ -161,9 +164,9 @@ export class NatsBus implements Bus {
     this.setState('closed');
   }
 
-  private async watchStatus(): Promise<void> {
+  private async watchStatus(statuses: AsyncIterable<Status>): Promise<void> {
     try {
-      for await (const status of this.nc.status()) {
+      for await (const status of statuses) {
         switch (status.type) {
           case 'disconnect':
           case 'reconnecting':

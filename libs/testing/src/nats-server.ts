@@ -32,9 +32,9 @@ export interface NatsServerHandle {
 
 /**
  * Runs a real `nats-server` on 127.0.0.1 for integration tests
- * (nats.js's own tests do the same with `nst`). Resolves once the port
- * accepts TCP connections; fails with the server's stderr if it does not
- * come up. The binary is `nats-server` on PATH, or `$NATS_SERVER_BIN`.
+ * (nats.js's own tests do the same with `nst`). Resolves once the server has
+ * logged that it is ready and its port accepts TCP connections; fails with
+ * the server's stderr if it does not come up. The binary is `nats-server` on PATH, or `$NATS_SERVER_BIN`.
  * Every server still running when the test process exits is killed.
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
@@ -57,7 +57,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
 /** How long a server may take to accept connections; ~50 ms is usual, CI machines are slow. */
 const START_TIMEOUT_MS = 10_000;
-const POLL_INTERVAL_MS = 20;
+/** What nats-server 2.x logs once it accepts clients. */
+const READY_LINE = /Server is ready/;
 /** How long SIGTERM may take before stop() sends SIGKILL. */
 const STOP_GRACE_MS = 5_000;
 /** Enough of stderr to explain a failed start without keeping a chatty log. */
@@ -102,19 +103,25 @@ class NatsServerProcess implements NatsServerHandle {
     this.child = child;
     running.add(child);
     this.stderr = '';
+    // Ready means OUR process says so: a TCP probe alone is fooled by another
+    // process already listening on the port (the race freePort() leaves open).
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
+      if (this.child !== child) return;
       this.stderr = (this.stderr + chunk).slice(-STDERR_KEEP);
+      if (READY_LINE.test(this.stderr)) markReady();
     });
-    let spawnError: Error | undefined;
-    let exitCode: number | string | null | undefined;
+    let failure: string | undefined;
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (err) => {
-        spawnError = err;
+        failure = `could not run ${bin}: ${err.message}`;
         resolve();
       });
-      child.once('exit', (code, signal) => {
-        exitCode = code ?? signal;
+      // 'close', not 'exit': it comes after stderr is fully read, so the message has all of it.
+      child.once('close', (code, signal) => {
+        failure ??= `nats-server on port ${this.port} exited during start (${code ?? signal}): ${this.stderr.trim()}`;
         resolve();
       });
     }).then(() => {
@@ -122,17 +129,16 @@ class NatsServerProcess implements NatsServerHandle {
       if (this.child === child) this.child = undefined;
     });
 
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (spawnError) throw new Error(`could not run ${bin}: ${spawnError.message}`);
-      if (exitCode !== undefined) {
-        throw new Error(`nats-server on port ${this.port} exited during start (${exitCode}): ${this.stderr.trim()}`);
-      }
-      if (await accepts(this.port)) return;
-      if (Date.now() > deadline) {
-        throw new Error(`nats-server did not accept connections on port ${this.port} within ${START_TIMEOUT_MS} ms: ${this.stderr.trim()}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), START_TIMEOUT_MS)));
+    const outcome = await Promise.race([ready.then(() => 'ready' as const), this.exited.then(() => 'exited' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'exited') throw new Error(failure);
+    if (outcome === 'timeout') {
+      throw new Error(`nats-server did not get ready on port ${this.port} within ${START_TIMEOUT_MS} ms: ${this.stderr.trim()}`);
+    }
+    if (!(await accepts(this.port))) {
+      throw new Error(`nats-server reported ready but port ${this.port} refuses connections: ${this.stderr.trim()}`);
     }
   }
 

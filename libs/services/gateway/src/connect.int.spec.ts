@@ -208,11 +208,24 @@ describe('gateway CONNECT', () => {
     await closeClient(client);
   });
 
+  it('publishes the wills of connected clients when the gateway stops, before stop() resolves', async () => {
+    const wills: string[] = [];
+    const { subjects, decodeMessage } = await import('@mqp/contracts');
+    tg.bus.subscribe(subjects.message('wills/shutdown'), (m) => wills.push(decodeMessage(m.data).payload.toString()));
+    const leaving = await RawClient.connected(tg.port, 4, { clientId: 'leaving',  will: { topic: 'wills/shutdown', payload: Buffer.from('bye'), qos: 0, retain: false } });
+    open.push(leaving);
+    await tg.instance.stop?.();
+    await tg.bus.flush();
+    expect(wills).toEqual(['bye']);
+  });
+
   it('tells MQTT 5 clients the server is shutting down (0x8B) on stop', async () => {
     const client = await connectClient(tg, { clientId: 'bye', protocolVersion: 5 });
+    expect(tg.instance.health?.()).toEqual({ healthy: true });
     const disconnect = new Promise<IDisconnectPacket>((resolve) => client.once('disconnect', resolve));
     await tg.stop();
     expect((await disconnect).reasonCode).toBe(0x8b);
+    expect(tg.instance.health?.().healthy).toBe(false);
     await closeClient(client);
   });
 });

@@ -57,7 +57,7 @@ export class Connection {
   unackedInbound = 0;
   /** Whether SessionApi.open succeeded for this connection (so close must release it). */
   sessionOpened = false;
-  /** v5 Maximum Packet Size of the client: larger PUBLISH packets are not sent to it [MQTT-3.1.2-25]. */
+  /** v5 Maximum Packet Size of the client: larger PUBLISH packets are not sent to it [MQTT-3.1.2-24]. */
   maxOutgoingPacketSize = Number.POSITIVE_INFINITY;
   /** The state the connection was in when it started closing (was it ever connected?). */
   stateBeforeClose: ConnectionState | undefined;
@@ -143,7 +143,7 @@ export class Connection {
 
   /**
    * Ends the connection from the server side. For MQTT 5 clients that got a
-   * CONNACK, sends DISCONNECT with `reasonCode` first [MQTT-4.13.1-1]; v3.1.1
+   * CONNACK, sends DISCONNECT with `reasonCode` first (MQTT 5.0 §4.13); v3.1.1
    * has no server DISCONNECT, so the socket is just closed.
    */
   disconnect(reasonCode: number, reason: string): void {
@@ -241,8 +241,8 @@ export class Connection {
   }
 
   /**
-   * [MQTT-3.1.2-24] a client silent for one and a half keepalive periods is
-   * disconnected. One timer per connection, re-armed only when it fires, so
+   * [MQTT-3.1.2-24] (v3.1.1 numbering; v5 [MQTT-3.1.2-22]) a client silent for
+   * one and a half keepalive periods is disconnected. One timer per connection, re-armed only when it fires, so
    * traffic costs a timestamp and not a timer reset per packet.
    */
   private armKeepAlive(): void {
@@ -250,11 +250,15 @@ export class Connection {
     const limit = this.keepAlive * 1500;
     const due = this.lastActivity + limit - Date.now();
     this.keepAliveTimer = setTimeout(() => {
-      if (this.state === 'closed') return;
-      if (Date.now() - this.lastActivity >= limit) {
-        this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive_timeout');
-      } else {
-        this.armKeepAlive();
+      try {
+        if (this.state === 'closed') return;
+        if (Date.now() - this.lastActivity >= limit) {
+          this.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive_timeout');
+        } else {
+          this.armKeepAlive();
+        }
+      } catch (err) {
+        this.fail('keepalive check threw', err);
       }
     }, Math.max(due, 0));
   }

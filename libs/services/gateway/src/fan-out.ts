@@ -51,16 +51,21 @@ export function fanOut(metrics: GatewayMetrics, message: Message, headers: BusHe
     const traceparent = forwardsTraceparent ? traceparentOf(contextWithSpan(span, parent)) : undefined;
     const variants = new Map<string, SerializedPublish>();
     for (const [conn, r] of recipients) {
-      const v5 = conn.protocolVersion === 5;
-      const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}`;
-      let bytes = variants.get(key);
-      if (bytes === undefined) {
-        const variant: PublishVariant = { qos: r.qos, retain: r.retain, protocolVersion: v5 ? 5 : 4, now };
-        if (traceparent !== undefined) variant.traceparent = traceparent;
-        bytes = serializePublish(message, variant);
-        variants.set(key, bytes);
+      try {
+        const v5 = conn.protocolVersion === 5;
+        const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}`;
+        let bytes = variants.get(key);
+        if (bytes === undefined) {
+          const variant: PublishVariant = { qos: r.qos, retain: r.retain, protocolVersion: v5 ? 5 : 4, now };
+          if (traceparent !== undefined) variant.traceparent = traceparent;
+          bytes = serializePublish(message, variant);
+          variants.set(key, bytes);
+        }
+        sendTo(conn, metrics, message, r.qos, bytes);
+      } catch {
+        // one recipient's failure (a message mqtt-packet cannot encode, a broken socket) must not cost the others
+        metrics.dropped.inc();
       }
-      sendTo(conn, metrics, message, r.qos, bytes);
     }
   } finally {
     span.end();
@@ -77,7 +82,7 @@ export function sendRetained(conn: Connection, metrics: GatewayMetrics, message:
 }
 
 function sendTo(conn: Connection, metrics: GatewayMetrics, message: Message, qos: QoS, bytes: SerializedPublish): void {
-  // [MQTT-3.1.2-25] never send a packet larger than the client's Maximum Packet Size; it is discarded as if delivered
+  // [MQTT-3.1.2-24] never send a packet larger than the client's Maximum Packet Size; [MQTT-3.1.2-25] it is discarded as if delivered
   if (bytes.bytes.length > conn.maxOutgoingPacketSize) {
     metrics.dropped.inc();
     return;

@@ -39,6 +39,8 @@ export class Gateway {
   private server: Server | undefined;
   private control: BusSubscription | undefined;
   private listening = false;
+  /** Wills being published; stop() waits for them so they reach the bus before it closes. */
+  private readonly pendingWills = new Set<Promise<void>>();
 
   constructor(private readonly deps: GatewayDeps) {
     this.gatewayId = deps.gatewayId;
@@ -85,25 +87,33 @@ export class Gateway {
     ctx.logger.info('MQTT listener started', { gatewayId: this.gatewayId, host, port: this.port() });
   }
 
+  /** Safe to call more than once. */
   async stop(): Promise<void> {
     this.listening = false;
     const server = this.server;
+    this.server = undefined;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     const gone = [...this.connections.values()].map(
       (conn) => new Promise<void>((resolve) => {
         if (conn.socket.destroyed) return resolve();
         conn.socket.once('close', () => resolve());
-        // [MQTT-4.13.2-1] v5 clients are told why: 0x8B Server shutting down
-        conn.disconnect(ReasonCode.ServerShuttingDown, 'server_shutting_down');
+        try {
+          // v5 clients are told why: DISCONNECT 0x8B Server shutting down
+          conn.disconnect(ReasonCode.ServerShuttingDown, 'server_shutting_down');
+        } catch {
+          conn.socket.destroy();
+        }
       }),
     );
     await Promise.all(gone);
     await closed;
+    await Promise.all(this.pendingWills);
     this.control?.unsubscribe();
     this.control = undefined;
   }
 
   port(): number {
+    if (!this.listening) return 0;
     const address = this.server?.address();
     return address && typeof address === 'object' ? (address as AddressInfo).port : 0;
   }
@@ -142,7 +152,10 @@ export class Gateway {
     if (left.length > 0) ctx.metrics.dropped.inc(left.length);
     if (conn.stateBeforeClose !== 'connected') return;
 
-    if (conn.will && !conn.discardWill) void this.publishWill(conn);
+    if (conn.will && !conn.discardWill) {
+      const publishing = this.publishWill(conn).finally(() => this.pendingWills.delete(publishing));
+      this.pendingWills.add(publishing);
+    }
     if (filters.length > 0) {
       withDeadline(ctx.router.removeRoutes({ gatewayId: this.gatewayId, filters }), ctx.config.serviceTimeoutMs, 'router').catch(
         (err: unknown) => ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),

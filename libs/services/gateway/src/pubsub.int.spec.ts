@@ -45,10 +45,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
 
   it.each([4, 5] as const)('delivers QoS 0 and QoS 1 through wildcard filters (protocol %i)', async (version) => {
     const sub = await client('sub', version);
-    const granted = await sub.subscribeAsync([
-      { topic: 'sensors/+/temp', qos: 1 },
-      { topic: 'end', qos: 0 },
-    ]);
+    const granted = await sub.subscribeAsync({ 'sensors/+/temp': { qos: 1 }, end: { qos: 0 } });
     expect(granted.map((g) => g.qos)).toEqual([1, 0]);
     const pub = await client('pub', version);
     const done = collectUntil(sub, 'end');
@@ -84,14 +81,9 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
 
   it('delivers a message matching overlapping subscriptions once, at the highest granted QoS [MQTT-3.3.4-2]', async () => {
     const sub = await client('sub');
-    await sub.subscribeAsync([
-      { topic: 'a/#', qos: 0 },
-      { topic: 'a/+', qos: 1 },
-      { topic: 'a/b', qos: 0 },
-      { topic: 'end', qos: 0 },
-    ]);
+    await sub.subscribeAsync({ 'a/#': { qos: 0 }, 'a/+': { qos: 1 }, 'a/b': { qos: 0 }, end: { qos: 0 } });
     const other = await client('other');
-    await other.subscribeAsync([{ topic: 'a/b', qos: 0 }, { topic: 'end', qos: 0 }]);
+    await other.subscribeAsync({ 'a/b': { qos: 0 }, end: { qos: 0 } });
     const got = collectUntil(sub, 'end');
     const otherGot = collectUntil(other, 'end');
     const pub = await client('pub');
@@ -177,22 +169,24 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     const pub = await client('pub');
     await pub.publishAsync('status/a', 'on', { qos: 1, retain: true });
     await pub.publishAsync('status/b', 'off', { qos: 0, retain: true });
+    // packets of one connection are handled in order: once this is acknowledged, status/b is stored too
+    await pub.publishAsync('barrier', '', { qos: 1 });
     expect([...tg.router.retained.keys()].sort()).toEqual(['status/a', 'status/b']);
     const r4 = await raw(4, 'late');
-    r4.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'status/+', qos: 0 }] });
+    r4.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'status/+', qos: 1 }] });
     expect((await r4.next())?.cmd).toBe('suback');
     const first = (await r4.next()) as IPublishPacket;
     const second = (await r4.next()) as IPublishPacket;
     const byTopic = new Map([first, second].map((p) => [p.topic, p]));
-    expect(byTopic.get('status/a')).toMatchObject({ retain: true, qos: 0, payload: Buffer.from('on') });
+    expect(byTopic.get('status/a')).toMatchObject({ retain: true, qos: 1, payload: Buffer.from('on') });
     expect(byTopic.get('status/b')).toMatchObject({ retain: true, qos: 0, payload: Buffer.from('off') });
   });
 
   it('clears RETAIN on live delivery unless Retain As Published was asked [MQTT-3.3.1-12]', async () => {
     const plain = await client('plain');
     const rap = await client('rap');
-    await plain.subscribeAsync([{ topic: 'r', qos: 0 }]);
-    await rap.subscribeAsync([{ topic: 'r', qos: 0, rap: true }]);
+    await plain.subscribeAsync({ r: { qos: 0 } });
+    await rap.subscribeAsync({ r: { qos: 0, rap: true } });
     const plainMsg = nextMessage(plain);
     const rapMsg = nextMessage(rap);
     const pub = await client('pub');
@@ -203,7 +197,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
 
   it('does not send a client its own messages on a No Local subscription [MQTT-3.8.3-3]', async () => {
     const self = await client('self');
-    await self.subscribeAsync([{ topic: 'chat', qos: 1, nl: true }, { topic: 'end', qos: 0 }]);
+    await self.subscribeAsync({ chat: { qos: 1, nl: true }, end: { qos: 0 } });
     const got = collectUntil(self, 'end');
     await self.publishAsync('chat', 'mine', { qos: 1 });
     const other = await client('other');
@@ -255,6 +249,17 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     expect(tg.router.routes.get('u')).toBe(0);
   });
 
+  it('counts a route once per subscription, not again when a SUBSCRIBE replaces it [MQTT-3.8.4-3]', async () => {
+    const c = await client('c');
+    await c.subscribeAsync({ again: { qos: 0 } });
+    await c.subscribeAsync({ again: { qos: 1 } });
+    expect(tg.router.routes.get('again')).toBe(1);
+    const msg = nextMessage(c);
+    await c.publishAsync('again', 'x', { qos: 1 });
+    // the replacing subscription's QoS applies
+    expect((await msg).packet.qos).toBe(1);
+  });
+
   it('keeps one bus subscription per distinct filter, released with the last subscriber', async () => {
     const a = await client('a');
     const b = await client('b');
@@ -277,7 +282,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     expect((await stalled.next())?.cmd).toBe('suback');
     stalled.socket.pause();
     const healthy = await client('healthy', 4);
-    await healthy.subscribeAsync([{ topic: 'flood', qos: 0 }, { topic: 'end', qos: 0 }]);
+    await healthy.subscribeAsync({ flood: { qos: 0 }, end: { qos: 0 } });
     const got = collectUntil(healthy, 'end');
     const pub = await client('pub', 4);
     const payload = Buffer.alloc(64 * 1024, 1);

@@ -16,34 +16,36 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
   }
   const v5 = conn.protocolVersion === 5;
   const codes: number[] = [];
-  const added: string[] = [];
+  const granted = new Set<string>();
+  const before = new Set(conn.subscriptions.keys());
   const retainedFor: ClientSubscription[] = [];
   for (const request of packet.subscriptions) {
     const code = await subscribeOne(ctx, conn, request, retainedFor);
     if (conn.isClosed) return;
-    if (code <= MAX_QOS) added.push(request.topic);
+    if (code <= MAX_QOS) granted.add(request.topic);
     codes.push(v5 || code <= MAX_QOS ? code : SUBACK_FAILURE_V3);
   }
   // [MQTT-3.8.4-1] answer with a SUBACK of the same packet id, [MQTT-3.8.4-6] one code per filter in order
   conn.send({ cmd: 'suback', messageId: packet.messageId, granted: codes });
 
+  // a route counts subscriptions, so a replaced subscription [MQTT-3.8.4-3] is not counted again
+  const added = [...granted].filter((f) => !before.has(f));
   if (added.length > 0) {
     // routes are informational for now (fan-out uses bus subscriptions): failures are logged only
     withDeadline(ctx.router.addRoutes({ gatewayId: ctx.gatewayId, filters: added }), ctx.config.serviceTimeoutMs, 'router').catch(
       (err: unknown) => ctx.logger.warn('addRoutes failed', { clientId: conn.clientId, error: err }),
     );
-    for (const filter of added) {
-      const granted = conn.subscriptions.get(filter)?.qos ?? 0;
-      ctx.events.emit({
-        name: 'session.subscribed',
-        timestamp: Date.now(),
-        clientId: conn.clientId,
-        username: conn.username,
-        gatewayId: ctx.gatewayId,
-        filter,
-        qos: granted,
-      });
-    }
+  }
+  for (const filter of granted) {
+    ctx.events.emit({
+      name: 'session.subscribed',
+      timestamp: Date.now(),
+      clientId: conn.clientId,
+      username: conn.username,
+      gatewayId: ctx.gatewayId,
+      filter,
+      qos: conn.subscriptions.get(filter)?.qos ?? 0,
+    });
   }
   for (const sub of retainedFor) await deliverRetained(ctx, conn, sub);
 }
