@@ -1,7 +1,7 @@
 /** The operator interface of `mqp start` (ARCHITECTURE.md "Operator interface"), driven as a user would. */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { freePort, PLATFORM_MAIN, PlatformProcess, tempDir, WORKSPACE_ROOT, writeConfigFile } from '@mqp/testing';
+import { PLATFORM_MAIN, PlatformProcess, tempDir, WORKSPACE_ROOT, writeConfigFile } from '@mqp/testing';
 import { closeAllClients, connectClient } from './support/mqtt-clients';
 
 function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -22,10 +22,10 @@ describe('mqp start', () => {
 
   it('starts with defaults, accepts anonymous clients from loopback and says so in the log, and exits 0 on SIGTERM', async () => {
     const data = tempDir();
-    const mqttPort = await freePort();
-    const proc = PlatformProcess.spawn('defaults', ['--mqtt-port', String(mqttPort), '--data-dir', data.path], await freePort());
+    const proc = PlatformProcess.spawn('defaults', ['--mqtt-port', '0', '--data-dir', data.path]);
     try {
       await proc.waitReady();
+      const mqttPort = proc.ports.mqtt!;
       expect(proc.logs()).toMatch(/anonymous clients are accepted from loopback only/);
       const client = await connectClient(mqttPort, { clientId: 'anon' });
       expect(client.connected).toBe(true);
@@ -52,7 +52,7 @@ describe('mqp start', () => {
     const port = await new Promise<number>((r) => blocker.listen(0, '0.0.0.0', () => r((blocker.address() as { port: number }).port)));
     try {
       const data = tempDir();
-      const { code, stderr } = await runToExit(['start', '--mqtt-port', String(port), '--http-port', String(await freePort()), '--data-dir', data.path]);
+      const { code, stderr } = await runToExit(['start', '--mqtt-port', String(port), '--http-port', '0', '--data-dir', data.path]);
       data.remove();
       expect(code).toBe(1);
       expect(stderr).toMatch(/in use/);

@@ -45,7 +45,8 @@ export class Platform {
       throw err;
     }
     const platform = new Platform(manager, http, httpPort, logger);
-    logger.info('mqp started', { services: services.join(','), mqttPort: platform.mqttPort(), httpPort });
+    // Tools and tests read the bound ports from this line (port 0 in config = any free port).
+    logger.info('mqp started', { services: services.join(','), mqttPort: platform.mqttPort(), httpPort, grpcPort: platform.value<{ port(): number }>('grpc.server')?.port() });
     return platform;
   }
 

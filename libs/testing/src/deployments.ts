@@ -1,4 +1,3 @@
-import { freePort } from './free-port';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
 import { PlatformProcess, tempDir, writeConfigFile } from './platform-process';
 
@@ -21,7 +20,7 @@ export interface DeploymentOptions {
   /** Extra config (YAML tree) given to every process, e.g. `{ auth: { users: [...] } }`. */
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
-  /** MQTT port of the first gateway (split: the second gets +1); default: free ports. */
+  /** MQTT port of the first gateway (split: the second gets +1); default: any free ports. */
   mqttPort?: number;
   /** Print each process's output as it comes (the `start:split` tool). */
   inheritOutput?: boolean;
@@ -29,26 +28,26 @@ export interface DeploymentOptions {
 
 export async function startStandalone(options: DeploymentOptions = {}): Promise<Deployment> {
   const data = tempDir();
-  const mqttPort = options.mqttPort ?? (await freePort());
-  const args = ['--mqtt-port', String(mqttPort), '--data-dir', data.path];
+  const args = ['--mqtt-port', String(options.mqttPort ?? 0), '--data-dir', data.path];
   if (options.config) args.push('--config', writeConfigFile(options.config));
-  const proc = PlatformProcess.spawn('standalone', args, await freePort(), options.env);
-  pipeIf(options, proc);
-  const processes = new Map([['standalone', proc]]);
+  const proc = spawnPipe(options, 'standalone', args);
   const deployment: Deployment = {
     kind: 'standalone',
-    mqttPorts: [mqttPort],
-    processes,
+    mqttPorts: [],
+    processes: new Map([['standalone', proc]]),
     logs: () => proc.logs(),
     stop: async () => {
       await proc.stop();
       data.remove();
     },
   };
-  await proc.waitReady().catch(async (err) => {
+  try {
+    await proc.waitReady();
+  } catch (err) {
     await deployment.stop();
     throw err;
-  });
+  }
+  deployment.mqttPorts.push(proc.ports.mqtt!);
   return deployment;
 }
 
@@ -66,7 +65,7 @@ export async function startSplit(options: DeploymentOptions = {}): Promise<Deplo
   const stop = async (): Promise<void> => {
     // Gateways first, so their clients see a clean close while the services still answer.
     const order = [...processes.values()].reverse();
-    await Promise.all(order.map((p) => p.stop()));
+    for (const p of order) await p.stop();
     await nats.stop();
     data.remove();
   };
@@ -79,31 +78,23 @@ export async function startSplit(options: DeploymentOptions = {}): Promise<Deplo
     stop,
   };
   try {
-    const grpc = { auth: await freePort(), session: await freePort(), router: await freePort() };
     for (const service of ['auth', 'session', 'router'] as const) {
-      const proc = PlatformProcess.spawn(service, [...common, '--target', service, '--grpc-port', String(grpc[service])], await freePort(), options.env);
-      processes.set(service, proc);
-      pipeIf(options, proc);
+      processes.set(service, spawnPipe(options, service, [...common, '--target', service, '--grpc-port', '0']));
     }
-    const integration = PlatformProcess.spawn('integration', [...common, '--target', 'integration'], await freePort(), options.env);
-    processes.set('integration', integration);
-    pipeIf(options, integration);
+    processes.set('integration', spawnPipe(options, 'integration', [...common, '--target', 'integration']));
     await Promise.all([...processes.values()].map((p) => p.waitReady()));
 
-    const addresses = ['--auth-address', `127.0.0.1:${grpc.auth}`, '--session-address', `127.0.0.1:${grpc.session}`, '--router-address', `127.0.0.1:${grpc.router}`];
-    for (const n of [1, 2]) {
-      const mqttPort = options.mqttPort !== undefined ? options.mqttPort + n - 1 : await freePort();
-      const gw = PlatformProcess.spawn(
-        `gateway-${n}`,
-        [...common, ...addresses, '--target', 'gateway', '--gateway-id', `gw${n}`, '--mqtt-port', String(mqttPort)],
-        await freePort(),
-        options.env,
-      );
+    const grpcAddress = (service: string): string => `127.0.0.1:${processes.get(service)!.ports.grpc}`;
+    const addresses = ['--auth-address', grpcAddress('auth'), '--session-address', grpcAddress('session'), '--router-address', grpcAddress('router')];
+    const gateways = [1, 2].map((n) => {
+      const mqttPort = options.mqttPort !== undefined ? options.mqttPort + n - 1 : 0;
+      const args = [...common, ...addresses, '--target', 'gateway', '--gateway-id', `gw${n}`, '--mqtt-port', String(mqttPort)];
+      const gw = spawnPipe(options, `gateway-${n}`, args);
       processes.set(`gateway-${n}`, gw);
-      pipeIf(options, gw);
-      deployment.mqttPorts.push(mqttPort);
-    }
-    await Promise.all([...processes.values()].map((p) => p.waitReady()));
+      return gw;
+    });
+    await Promise.all(gateways.map((g) => g.waitReady()));
+    deployment.mqttPorts.push(...gateways.map((g) => g.ports.mqtt!));
   } catch (err) {
     await stop();
     throw err;
@@ -111,12 +102,15 @@ export async function startSplit(options: DeploymentOptions = {}): Promise<Deplo
   return deployment;
 }
 
-function pipeIf(options: DeploymentOptions, proc: PlatformProcess): void {
-  if (!options.inheritOutput) return;
-  const prefix = `[${proc.name}] `;
-  const write = (d: Buffer): void => {
-    for (const line of d.toString('utf8').split('\n')) if (line) process.stderr.write(prefix + line + '\n');
-  };
-  proc.child.stdout?.on('data', write);
-  proc.child.stderr?.on('data', write);
+function spawnPipe(options: DeploymentOptions, name: string, args: string[]): PlatformProcess {
+  const proc = PlatformProcess.spawn(name, args, options.env);
+  if (options.inheritOutput) {
+    const prefix = `[${name}] `;
+    const write = (d: Buffer): void => {
+      for (const line of d.toString('utf8').split('\n')) if (line) process.stderr.write(prefix + line + '\n');
+    };
+    proc.child.stdout?.on('data', write);
+    proc.child.stderr?.on('data', write);
+  }
+  return proc;
 }

@@ -16,24 +16,31 @@ export class PlatformProcess {
   private output = '';
   readonly exited: Promise<number | null>;
 
+  private boundPorts: BoundPorts | undefined;
+
   private constructor(
     readonly name: string,
     readonly child: ChildProcess,
-    readonly httpPort: number,
   ) {
     child.stdout?.on('data', (d: Buffer) => this.append(d));
     child.stderr?.on('data', (d: Buffer) => this.append(d));
     this.exited = new Promise((res) => child.once('exit', (code) => res(code)));
   }
 
-  static spawn(name: string, args: string[], httpPort: number, env: NodeJS.ProcessEnv = {}): PlatformProcess {
+  /**
+   * Starts `mqp start <args>`. The HTTP port is always 0 (any free port) and
+   * so should every other port be unless a test needs a fixed one: the ports
+   * actually bound are read from the "mqp started" log line. (Probing a free
+   * port first and passing it races with parallel tests.)
+   */
+  static spawn(name: string, args: string[], env: NodeJS.ProcessEnv = {}): PlatformProcess {
     if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, ['--enable-source-maps', PLATFORM_MAIN, 'start', ...args, '--http-port', String(httpPort)], {
+    const child = spawn(process.execPath, ['--enable-source-maps', PLATFORM_MAIN, 'start', ...args, '--http-port', '0'], {
       cwd: WORKSPACE_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const proc = new PlatformProcess(name, child, httpPort);
+    const proc = new PlatformProcess(name, child);
     processes.add(proc);
     void proc.exited.then(() => processes.delete(proc));
     return proc;
@@ -43,6 +50,18 @@ export class PlatformProcess {
     return this.output;
   }
 
+  /** The ports the process bound; known once it logged "mqp started" (after `waitReady`). */
+  get ports(): BoundPorts {
+    if (!this.boundPorts) throw new Error(`${this.name} has not started yet`);
+    return this.boundPorts;
+  }
+
+  get httpPort(): number {
+    const port = this.ports.http;
+    if (port === undefined) throw new Error(`${this.name} runs no HTTP server`);
+    return port;
+  }
+
   /** Resolves when `/ready` answers 200; rejects with the process output if it exits or the deadline passes. */
   async waitReady(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -50,7 +69,7 @@ export class PlatformProcess {
     void this.exited.then((c) => (exitCode = c));
     while (Date.now() < deadline) {
       if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode} before ready:\n${this.output}`);
-      if ((await httpStatus(this.httpPort, '/ready')) === 200) return;
+      if (this.boundPorts?.http !== undefined && (await httpStatus(this.boundPorts.http, '/ready')) === 200) return;
       await delay(50);
     }
     throw new Error(`${this.name} not ready within ${timeoutMs} ms:\n${this.output}`);
@@ -66,9 +85,25 @@ export class PlatformProcess {
   }
 
   private append(d: Buffer): void {
+    const text = d.toString('utf8');
+    if (!this.boundPorts) {
+      const line = /mqp started (.*)/.exec(this.output.slice(-2000) + text)?.[1];
+      if (line) this.boundPorts = { mqtt: portIn(line, 'mqttPort'), http: portIn(line, 'httpPort'), grpc: portIn(line, 'grpcPort') };
+    }
     // Bounded: a chatty process must not grow the test runner's memory.
-    this.output = (this.output + d.toString('utf8')).slice(-200_000);
+    this.output = (this.output + text).slice(-200_000);
   }
+}
+
+export interface BoundPorts {
+  mqtt?: number;
+  http?: number;
+  grpc?: number;
+}
+
+function portIn(line: string, key: string): number | undefined {
+  const m = new RegExp(`\\b${key}=(\\d+)`).exec(line);
+  return m ? Number(m[1]) : undefined;
 }
 
 const processes = new Set<PlatformProcess>();

@@ -1,4 +1,4 @@
-import { encodeGatewayCommand, subjects } from '@mqp/contracts';
+import { decodeMessage, encodeGatewayCommand, subjects } from '@mqp/contracts';
 import { ServiceUnavailableError } from '@mqp/model';
 import type { IConnackPacket, IDisconnectPacket } from 'mqtt-packet';
 import { closeClient, connectClient, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
@@ -210,9 +210,8 @@ describe('gateway CONNECT', () => {
 
   it('publishes the wills of connected clients when the gateway stops, before stop() resolves', async () => {
     const wills: string[] = [];
-    const { subjects, decodeMessage } = await import('@mqp/contracts');
     tg.bus.subscribe(subjects.message('wills/shutdown'), (m) => wills.push(decodeMessage(m.data).payload.toString()));
-    const leaving = await RawClient.connected(tg.port, 4, { clientId: 'leaving',  will: { topic: 'wills/shutdown', payload: Buffer.from('bye'), qos: 0, retain: false } });
+    const leaving = await RawClient.connected(tg.port, 4, { clientId: 'leaving', will: { topic: 'wills/shutdown', payload: Buffer.from('bye'), qos: 0, retain: false } });
     open.push(leaving);
     await tg.instance.stop?.();
     await tg.bus.flush();

@@ -4,7 +4,7 @@
  * raw-socket MQTT client for bytes that MQTT.js would never send.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { InProcessBus } from '@mqp/bus';
+import { InProcessBus, type Bus } from '@mqp/bus';
 import { configSchema, type MqpConfig } from '@mqp/config';
 import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, RouterApi, SessionApi } from '@mqp/contracts';
 import type { Message, PlatformEvent } from '@mqp/model';
@@ -73,7 +73,7 @@ export class FakeRouter implements RouterApi {
 export interface TestGateway {
   handle: GatewayHandle;
   instance: ModuleInstance<GatewayHandle>;
-  bus: InProcessBus;
+  bus: Bus;
   auth: FakeAuth;
   session: FakeSession;
   router: FakeRouter;
@@ -86,12 +86,13 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(gateway: Partial<MqpConfig['gateway']> = {}): Promise<TestGateway> {
+/** Starts a gateway; with `bus` given (e.g. a NatsBus), the caller owns and closes that bus. */
+export async function startTestGateway(gateway: Partial<MqpConfig['gateway']> = {}, sharedBus?: Bus): Promise<TestGateway> {
   const config = configSchema.parse({
     listeners: { tcp: { port: 0, host: '127.0.0.1' } },
     gateway: { id: 'gw-test', ...gateway },
   });
-  const bus = new InProcessBus({ logger: silentLogger });
+  const bus = sharedBus ?? new InProcessBus({ logger: silentLogger });
   const auth = new FakeAuth();
   const session = new FakeSession();
   const router = new FakeRouter();
@@ -132,7 +133,7 @@ export async function startTestGateway(gateway: Partial<MqpConfig['gateway']> = 
       if (stopped) return;
       stopped = true;
       await instance.stop?.();
-      await bus.close();
+      if (!sharedBus) await bus.close();
     },
   };
 }

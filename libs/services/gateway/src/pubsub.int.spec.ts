@@ -1,3 +1,4 @@
+import { encodeMessage, subjects } from '@mqp/contracts';
 import type { IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, IUnsubackPacket } from 'mqtt-packet';
 import type { MqttClient } from 'mqtt';
 import { closeClient, connectClient, nextMessage, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
@@ -68,7 +69,6 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     const allGot = collectUntil(all, 'end');
     const sysGot = collectUntil(sys, 'end');
     // clients may not publish to $ topics, so the test puts the message on the bus as another service would
-    const { encodeMessage, subjects } = await import('@mqp/contracts');
     tg.bus.publish(
       subjects.message('$SYS/x'),
       encodeMessage({ id: 'm1', topic: '$SYS/x', payload: Buffer.from('s'), qos: 0, retain: false, origin: { clientId: 'sys', gatewayId: 'x' }, createdAt: Date.now() }),
