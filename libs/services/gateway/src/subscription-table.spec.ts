@@ -1,4 +1,4 @@
-import { InProcessBus } from '@mqp/bus';
+import { InProcessBus, type Bus, type BusHandler, type BusMessage } from '@mqp/bus';
 import { encodeMessage, subjects } from '@mqp/contracts';
 import type { Message } from '@mqp/model';
 import { silentLogger } from '@mqp/runtime';
@@ -64,6 +64,7 @@ describe('SubscriptionTable', () => {
     await publish('t');
     expect(deliveries).toEqual([{ topic: 't', filters: ['t'] }]);
     table.remove(b, 't');
+    await bus.flush(); // removal completes after one bus round trip
     expect(table.filterCount).toBe(0);
     await publish('t');
     expect(deliveries).toHaveLength(1);
@@ -102,5 +103,52 @@ describe('SubscriptionTable', () => {
     await publish('__proto__');
     await publish('constructor/toString');
     expect(deliveries.map((d) => d.topic)).toEqual(['__proto__', 'constructor/toString']);
+  });
+
+  it('still delivers a message that deferred to an older filter when that filter is removed before its own copy is processed', async () => {
+    // A bus whose deliveries and flush round trips the test releases by hand,
+    // to order the two copies of one message around an unsubscribe as NATS may.
+    const handlers = new Map<string, BusHandler[]>();
+    const pendingFlushes: (() => void)[] = [];
+    const manual: Bus = {
+      publish: () => undefined,
+      subscribe: (subject, handler) => {
+        handlers.set(subject, [...(handlers.get(subject) ?? []), handler]);
+        return { unsubscribe: () => handlers.set(subject, (handlers.get(subject) ?? []).filter((h) => h !== handler)) };
+      },
+      flush: () => new Promise<void>((resolve) => pendingFlushes.push(resolve)),
+      state: () => 'connected',
+      onStateChange: () => undefined,
+      close: async () => undefined,
+    };
+    const releaseFlushes = async (): Promise<void> => {
+      pendingFlushes.splice(0).forEach((r) => r());
+      await new Promise((r) => setImmediate(r));
+    };
+    const copyVia = (subject: string, m: Message): void => {
+      const msg: BusMessage = { subject, data: encodeMessage(m) };
+      for (const h of handlers.get(subject) ?? []) h(msg);
+    };
+    const got: string[][] = [];
+    const manualTable = new SubscriptionTable(manual, silentLogger, (_m, _h, subs) => got.push(subs.map((x) => x.filter).sort()));
+    const a = conn('a');
+    const b = conn('b');
+    const older = manualTable.add(sub(a, 'q/#'));
+    await releaseFlushes();
+    await older;
+    const newer = manualTable.add(sub(b, 'q/x'));
+    await releaseFlushes();
+    await newer;
+
+    const m = message('q/x');
+    copyVia(subjects.messagesFor('q/x')[0]!, m); // arrives via the newer entry first: defers to q/#
+    manualTable.remove(a, 'q/#'); // the older entry's last subscriber leaves meanwhile
+    copyVia(subjects.messagesFor('q/#')[0]!, m); // its copy was already on the wire
+    expect(got).toEqual([['q/x']]);
+
+    await releaseFlushes(); // after the round trip the old entry is gone; the newer one handles alone
+    expect(manualTable.filterCount).toBe(1);
+    copyVia(subjects.messagesFor('q/x')[0]!, message('q/x'));
+    expect(got).toEqual([['q/x'], ['q/x']]);
   });
 });

@@ -16,6 +16,8 @@ interface FilterEntry {
   busSubscriptions: BusSubscription[];
   /** Resolves when the entry is active (or was removed before it got there). */
   ready: Promise<void>;
+  /** The last subscriber left; the entry is removed after the next bus round trip unless one comes back. */
+  retiring: boolean;
 }
 
 export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subscriptions: ClientSubscription[]) => void;
@@ -42,13 +44,13 @@ export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subs
  *   filter is only sent once it is active. Removal deactivates the entry and
  *   unsubscribes in the same tick, so no arrival defers to an entry that will
  *   no longer receive.
- * - Known window: if a message has already arrived via a higher entry (which
- *   deferred) and the lowest entry is removed before that message's arrival
- *   via it is processed, it is lost for the other entries' clients. The
- *   in-process bus delivers one message to all its subscriptions in one
- *   synchronous loop, so this cannot happen there; with NATS both copies come
- *   back to back on one connection, so it needs an unsubscribe to land
- *   between two frames of one server write.
+ * - Removal is two-phase so that no deferred arrival is stranded: when the
+ *   last subscriber leaves, the entry stays active (with no subscribers) until
+ *   a `bus.flush()` round trip completes, then is deactivated and its bus
+ *   subscriptions dropped. Every copy the bus sent before that round trip has
+ *   been processed by then, so a message that arrived via a higher entry and
+ *   deferred to this one has already been handled through it. A subscriber
+ *   that comes back while the entry retires revives it.
  *
  * A message published to a `$` topic is not matched by wildcard-first
  * filters [MQTT-4.7.2-1]: the trie enforces that, and the bus subject `>`
@@ -82,7 +84,16 @@ export class SubscriptionTable {
   remove(connection: Connection, filter: string): void {
     const entry = this.entries.get(filter);
     if (entry === undefined || !entry.subscribers.delete(connection)) return;
-    if (entry.subscribers.size > 0) return;
+    if (entry.subscribers.size > 0 || entry.retiring) return;
+    entry.retiring = true;
+    const retire = (): void => this.retire(entry);
+    this.bus.flush().then(retire, retire);
+  }
+
+  private retire(entry: FilterEntry): void {
+    entry.retiring = false;
+    if (entry.subscribers.size > 0 || this.entries.get(entry.filter) !== entry) return;
+    const filter = entry.filter;
     entry.active = false;
     this.entries.delete(filter);
     this.trie.remove(filter, entry);
@@ -103,6 +114,7 @@ export class SubscriptionTable {
       subscribers: new Map(),
       busSubscriptions: [],
       ready: Promise.resolve(),
+      retiring: false,
     };
     this.entries.set(filter, entry);
     this.trie.add(filter, entry);
