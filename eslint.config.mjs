@@ -11,7 +11,7 @@ const depConstraints = [
   { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:service'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:composition'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:composition'] },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:testing'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:pure', 'scope:infra', 'type:testing', 'type:service'] }, // benchmarks measure services in-process
 ];
 
 // Specs may also use the test helpers of @mqp/testing (nats-server, deployments);

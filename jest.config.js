@@ -23,7 +23,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/**/*.int.spec.ts'],
+      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/**/*.int.spec.ts', '<rootDir>/tools/**/*.int.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/timeout-30s.js'],
     },
     {

@@ -9,6 +9,22 @@ import { z } from 'zod';
 const port = z.number().int().min(0).max(65535);
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
+/** Certificate fields shared by the TLS and WSS listeners (paths to PEM files). */
+const tlsFields = {
+  /** Server certificate chain; required when the listener is enabled. */
+  certFile: z.string().min(1).optional(),
+  /** Private key of certFile; required when the listener is enabled. */
+  keyFile: z.string().min(1).optional(),
+  /** CA bundle client certificates must chain to; required when client certificates are requested. */
+  caFile: z.string().min(1).optional(),
+  /** Ask for a client certificate; only one that verifies against caFile becomes the client's identity. */
+  requestClientCert: z.boolean().default(false),
+  /** Refuse the handshake of a client without a certificate that verifies against caFile. */
+  requireClientCert: z.boolean().default(false),
+  /** HOSTILE-INPUTS.md limits: TLS ≥ 1.2 (Mosquitto 2 refuses older versions too). */
+  minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+};
+
 export const listenersSchema = z
   .object({
     tcp: z
@@ -19,8 +35,44 @@ export const listenersSchema = z
       })
       .strict()
       .default({}),
+    /** MQTT over TLS (EMQX/Mosquitto port 8883); off until certificate files are given. */
+    tls: z
+      .object({ enabled: z.boolean().default(false), port: port.default(8883), host: z.string().default('0.0.0.0'), ...tlsFields })
+      .strict()
+      .default({}),
+    /**
+     * MQTT over WebSocket at `path` (EMQX 8083 `/mqtt`). On by default as in
+     * EMQX, so `npm start` binds 8083 too; 0 picks a free port.
+     */
+    ws: z
+      .object({ enabled: z.boolean().default(true), port: port.default(8083), host: z.string().default('0.0.0.0'), path: z.string().startsWith('/').default('/mqtt') })
+      .strict()
+      .default({}),
+    /** MQTT over WebSocket over TLS (EMQX 8084); off until certificate files are given. */
+    wss: z
+      .object({
+        enabled: z.boolean().default(false),
+        port: port.default(8084),
+        host: z.string().default('0.0.0.0'),
+        path: z.string().startsWith('/').default('/mqtt'),
+        ...tlsFields,
+      })
+      .strict()
+      .default({}),
   })
   .strict()
+  .superRefine((listeners, ctx) => {
+    for (const name of ['tls', 'wss'] as const) {
+      const l = listeners[name];
+      if (!l.enabled) continue;
+      for (const key of ['certFile', 'keyFile'] as const) {
+        if (l[key] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name, key], message: `required when listeners.${name}.enabled is true` });
+      }
+      if ((l.requestClientCert || l.requireClientCert) && l.caFile === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name, 'caFile'], message: `required when listeners.${name} asks for client certificates` });
+      }
+    }
+  })
   .default({});
 
 export const httpSchema = z
@@ -64,12 +116,95 @@ export const authSchema = z
      * when no users are configured, otherwise refused.
      */
     allowAnonymous: z.boolean().optional(),
+    /**
+     * Built-in users. Each has `password` (plain text, hashed at start and
+     * not kept) or `passwordHash`, a PHC string made by
+     * `npx tsx tools/hash-password.ts`: argon2id or PBKDF2-SHA512.
+     */
     users: z
-      .array(z.object({ username: z.string().min(1), password: z.string().min(1), superuser: z.boolean().default(false) }).strict())
+      .array(
+        z
+          .object({
+            username: z.string().min(1),
+            password: z.string().min(1).optional(),
+            passwordHash: z.string().regex(/^\$(argon2id|pbkdf2-sha512)\$/, 'expected a PHC string: $argon2id$… or $pbkdf2-sha512$…').optional(),
+            superuser: z.boolean().default(false),
+          })
+          .strict()
+          .refine((u) => (u.password === undefined) !== (u.passwordHash === undefined), {
+            message: 'set exactly one of password and passwordHash',
+            path: ['password'],
+          }),
+      )
       .default([]),
     acl: z.array(aclRuleSchema).default([]),
     /** What an ACL check that matches no rule decides, when rules exist. With no rules at all, everything is allowed. */
     aclNoMatch: z.enum(['allow', 'deny']).default('deny'),
+    /** Order of the authentication providers; the first that does not ignore decides. Unconfigured providers ignore. */
+    chain: z
+      .array(z.enum(['banned', 'jwt', 'users', 'http', 'anonymous']))
+      .refine((c) => new Set(c).size === c.length, 'a provider may appear once')
+      .default(['banned', 'jwt', 'users', 'http', 'anonymous']),
+    /** JWT in the CONNECT password (or username): HS256 with `secret`, RS256/ES256 with `publicKey` (PEM) or `jwksUrl`. */
+    jwt: z
+      .object({
+        enabled: z.boolean().default(false),
+        from: z.enum(['password', 'username']).default('password'),
+        algorithms: z.array(z.enum(['HS256', 'RS256', 'ES256'])).min(1).default(['HS256', 'RS256', 'ES256']),
+        secret: z.string().min(1).optional(),
+        publicKey: z.string().includes('-----BEGIN PUBLIC KEY-----', { message: 'expected a PEM public key' }).optional(),
+        jwksUrl: z.string().url().optional(),
+        /** How long fetched JWKS keys are used before they are fetched again. */
+        jwksCacheMs: z.number().int().positive().default(300_000),
+        /** A token with an unknown `kid` fetches the set again, at most this often (so made-up kids cannot flood the issuer). */
+        jwksMinRefetchMs: z.number().int().min(0).default(30_000),
+        issuer: z.string().optional(),
+        audience: z.string().optional(),
+        /** Allowed clock skew for `exp` / `nbf`. */
+        clockToleranceS: z.number().int().min(0).default(5),
+        /** Claim holding the connection's ACL rules: `[{permission, action, topics}]`. */
+        aclClaim: z.string().min(1).default('acl'),
+        /** When set, this claim must equal the CONNECT username (EMQX `verify_claims: {username: "${username}"}`). */
+        usernameClaim: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((j) => !j.enabled || j.secret !== undefined || j.publicKey !== undefined || j.jwksUrl !== undefined, 'jwt.enabled needs secret, publicKey or jwksUrl')
+      .default({}),
+    /** HTTP callout: POST `{clientid, username, password, peerhost, protocol}`, answer `{result: allow|deny|ignore, is_superuser?}`. */
+    http: z
+      .object({
+        url: z.string().url(),
+        timeoutMs: z.number().int().positive().default(5_000),
+        headers: z.record(z.string()).default({}),
+      })
+      .strict()
+      .optional(),
+    /** Banned clients; each entry names exactly one of clientid, username, ipaddr (exact or CIDR). */
+    banned: z
+      .array(
+        z
+          .object({
+            clientid: z.string().min(1).optional(),
+            username: z.string().min(1).optional(),
+            ipaddr: z.string().min(1).optional(),
+            /** ISO 8601 time the ban ends; absent: never. */
+            until: z.string().datetime({ offset: true }).optional(),
+            reason: z.string().optional(),
+          })
+          .strict()
+          .refine((b) => [b.clientid, b.username, b.ipaddr].filter((v) => v !== undefined).length === 1, 'set exactly one of clientid, username, ipaddr'),
+      )
+      .default([]),
+    /** A client id that connects `maxConnects` times within `windowMs` is banned for `banMs` (EMQX flapping_detect: 15, 1 min, 5 min). */
+    flapping: z
+      .object({
+        enabled: z.boolean().default(true),
+        maxConnects: z.number().int().min(2).default(15),
+        windowMs: z.number().int().positive().default(60_000),
+        banMs: z.number().int().positive().default(300_000),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({});
@@ -84,6 +219,28 @@ export const gatewaySchema = z
     maxPacketSize: z.number().int().min(64).max(268_435_455).default(1_048_576),
     /** Deadline for each call to auth, session and router. */
     serviceTimeoutMs: z.number().int().positive().default(5_000),
+    /** MQTT 5 Topic Alias Maximum advertised in CONNACK: inbound aliases per connection; 0 refuses aliases (HOSTILE-INPUTS.md: 10, as Mosquitto). */
+    topicAliasMaximum: z.number().int().min(0).max(65_535).default(10),
+    /** Longest keepalive (s) a client may use; a v5 client asking for more (or 0) gets Server Keep Alive [MQTT-3.2.2-21]. 0 = accept the client's. */
+    maxKeepAlive: z.number().int().min(0).max(65_535).default(0),
+    /** How often `$SYS/brokers/<gatewayId>/...` statistics are published (Mosquitto `sys_interval` 10 s); 0 turns them off. */
+    sysIntervalMs: z.number().int().min(0).default(10_000),
+  })
+  .strict()
+  .default({});
+
+export const sessionSchema = z
+  .object({
+    /**
+     * Server cap on the Session Expiry Interval, seconds (EMQX: 2 h). A client
+     * asking for more (incl. 0xFFFFFFFF, never) gets this, told in the v5
+     * CONNACK; a v3.1.1 CleanSession 0 session gets it too.
+     */
+    maxExpiryInterval: z.number().int().min(0).max(0xffffffff).default(7200),
+    /** QoS 1/2 messages held for one disconnected persistent session; the oldest is dropped beyond (EMQX/Mosquitto 1000). */
+    maxQueuedMessages: z.number().int().positive().default(1000),
+    /** Payload bytes held for one disconnected persistent session; the oldest is dropped beyond. */
+    maxQueuedBytes: z.number().int().positive().default(10 * 1024 * 1024),
   })
   .strict()
   .default({});
@@ -158,6 +315,7 @@ export const configSchema = z
     storage: storageSchema,
     auth: authSchema,
     gateway: gatewaySchema,
+    session: sessionSchema,
     services: servicesSchema,
     grpc: grpcSchema,
     nats: natsSchema,
@@ -170,3 +328,4 @@ export const configSchema = z
 export type MqpConfig = z.infer<typeof configSchema>;
 export type AuthConfig = MqpConfig['auth'];
 export type GatewayConfig = MqpConfig['gateway'];
+export type SessionConfig = MqpConfig['session'];

@@ -1,7 +1,12 @@
 import type { AclAction, ProtocolVersion } from '@mqp/model';
 
-/** Why a CONNECT was refused; the gateway maps this to a CONNACK reason code per protocol version. */
-export type AuthDenyReason = 'bad_credentials' | 'not_authorized' | 'banned';
+/**
+ * Why a CONNECT was refused; the gateway maps this to a CONNACK reason code
+ * per protocol version. `unavailable`: a backend the decision needs (HTTP
+ * callout, JWKS) did not answer, so the client is refused (fail closed) with
+ * "server unavailable".
+ */
+export type AuthDenyReason = 'bad_credentials' | 'not_authorized' | 'banned' | 'unavailable';
 
 export interface AuthenticateRequest {
   clientId: string;
@@ -9,10 +14,44 @@ export interface AuthenticateRequest {
   password?: Buffer;
   remoteAddress: string;
   protocolVersion: ProtocolVersion;
+  /** The client certificate of a TLS/WSS connection, present only when it verified against the listener's CA. */
+  certificate?: ClientCertificate;
+}
+
+/** What a verified X.509 client certificate says about the client (issue 5: certificate identity). */
+export interface ClientCertificate {
+  /** The subject's Common Name. */
+  subjectCN?: string;
+  /** Subject Alternative Names with their type, as Node prints them: `DNS:device-1.example`, `IP Address:10.0.0.1`, `email:a@b`. */
+  subjectAltNames?: string[];
+  /** SHA-256 of the DER certificate, colon-separated hex (`AB:CD:…`). */
+  fingerprint256: string;
+}
+
+/**
+ * An ACL rule that belongs to one connection (from JWT claims). Topics take
+ * the same forms as `auth.acl`: filters with `${clientid}` / `${username}`
+ * placeholders, or `eq <filter>`.
+ */
+export interface ConnectionAclRule {
+  permission: 'allow' | 'deny';
+  action: AclAction | 'all';
+  topics: string[];
 }
 
 export type AuthenticateResult =
-  | { decision: 'allow'; superuser: boolean }
+  | {
+      decision: 'allow';
+      superuser: boolean;
+      /** Unix time in ms when the credentials expire (JWT `exp`): the gateway disconnects the client then. */
+      expiresAt?: number;
+      /**
+       * Rules for this connection only. The auth service keeps nothing per
+       * connection (it may be scaled out): the gateway sends these back in
+       * every AuthorizeRequest as `connectionAcl`.
+       */
+      acl?: ConnectionAclRule[];
+    }
   | { decision: 'deny'; reason: AuthDenyReason };
 
 export interface AuthorizeRequest {
@@ -21,14 +60,39 @@ export interface AuthorizeRequest {
   action: AclAction;
   /** A topic name for publish, a topic filter for subscribe. */
   topic: string;
+  /** The client's address, for `ipaddr` rules; absent, such rules fail closed (deny rules apply, allow rules do not). */
+  remoteAddress?: string;
+  /** What authenticate answered for this connection; absent means false. */
+  superuser?: boolean;
+  /** `acl` of the authenticate answer, checked before the configured rules. */
+  connectionAcl?: ConnectionAclRule[];
 }
 
 export interface AuthorizeResult {
   allow: boolean;
 }
 
+/** What a ban matches: a client id, a username, or an address (exact or CIDR, IPv4 or IPv6). */
+export type BanKind = 'clientid' | 'username' | 'ipaddr';
+
+export interface Ban {
+  kind: BanKind;
+  value: string;
+  /** Unix time in ms when the ban ends; absent: never. */
+  until?: number;
+  reason?: string;
+  /** Where it comes from; set by the service (`config`, `api`, `flapping`). */
+  source?: 'config' | 'api' | 'flapping';
+}
+
 /** mqp.auth.v1.Auth: who may connect, and what each client may publish and subscribe. */
 export interface AuthApi {
   authenticate(req: AuthenticateRequest): Promise<AuthenticateResult>;
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult>;
+  /** Adds (or replaces) a ban kept in the service's memory; it takes effect at the next CONNECT. */
+  ban(ban: Ban): Promise<void>;
+  /** Removes a ban added through `ban` (or by flapping detection); bans from the config file stay. */
+  unban(req: { kind: BanKind; value: string }): Promise<{ removed: boolean }>;
+  /** Every ban in force, config ones included. */
+  listBans(): Promise<Ban[]>;
 }

@@ -14,6 +14,9 @@ import { servicesOf, type ServiceName } from './targets';
  */
 const FLAG_PATHS: Record<string, { path: string; type: 'number' | 'string' }> = {
   '--mqtt-port': { path: 'listeners.tcp.port', type: 'number' },
+  '--tls-port': { path: 'listeners.tls.port', type: 'number' },
+  '--ws-port': { path: 'listeners.ws.port', type: 'number' },
+  '--wss-port': { path: 'listeners.wss.port', type: 'number' },
   '--http-port': { path: 'http.port', type: 'number' },
   '--data-dir': { path: 'storage.dir', type: 'string' },
   '--nats': { path: 'nats.url', type: 'string' },
@@ -57,7 +60,7 @@ export function parseStartFlags(args: readonly string[], defaultTarget = 'all'):
 export class UsageError extends Error {}
 
 const USAGE = `usage: mqp start [--config FILE] [--target all|gateway,session,auth,router,integration]
-                 [--mqtt-port N] [--http-port N] [--data-dir DIR] [--nats URL] [--mongodb URI]
+                 [--mqtt-port N] [--tls-port N] [--ws-port N] [--wss-port N] [--http-port N] [--data-dir DIR] [--nats URL] [--mongodb URI]
                  [--grpc-port N] [--gateway-id ID] [--auth-address H:P] [--session-address H:P] [--router-address H:P]`;
 
 /** Runs the CLI; `fixedTarget` is set by the per-service apps (`apps/gateway` runs only the gateway). */

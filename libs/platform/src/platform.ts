@@ -46,7 +46,17 @@ export class Platform {
     }
     const platform = new Platform(manager, http, httpPort, logger);
     // Tools and tests read the bound ports from this line (port 0 in config = any free port).
-    logger.info('mqp started', { services: services.join(','), mqttPort: platform.mqttPort(), httpPort, grpcPort: platform.value<{ port(): number }>('grpc.server')?.port() });
+    const listenerPorts = platform.value<{ ports(): { tls?: number; ws?: number; wss?: number } }>('gateway')?.ports();
+    logger.info('mqp started', {
+      services: services.join(','),
+      mqttPort: platform.mqttPort(),
+      // only the enabled listeners (undefined fields are left out of the line)
+      tlsPort: listenerPorts?.tls,
+      wsPort: listenerPorts?.ws,
+      wssPort: listenerPorts?.wss,
+      httpPort,
+      grpcPort: platform.value<{ port(): number }>('grpc.server')?.port(),
+    });
     return platform;
   }
 

@@ -57,6 +57,14 @@ describe('mqp start flags', () => {
     });
   });
 
+  it('maps the TLS and WebSocket listener port flags', () => {
+    expect(parseStartFlags(['--tls-port', '8883', '--ws-port', '0', '--wss-port=8084']).overrides).toEqual({
+      'listeners.tls.port': 8883,
+      'listeners.ws.port': 0,
+      'listeners.wss.port': 8084,
+    });
+  });
+
   it('refuses unknown flags, missing values and non-numeric ports', () => {
     expect(() => parseStartFlags(['--colour', 'blue'])).toThrow(UsageError);
     expect(() => parseStartFlags(['--mqtt-port'])).toThrow('--mqtt-port needs a value');

@@ -2,3 +2,4 @@ export * from './free-port';
 export * from './nats-server';
 export * from './platform-process';
 export * from './deployments';
+export * from './certificates';

@@ -35,7 +35,9 @@ export class PlatformProcess {
    */
   static spawn(name: string, args: string[], env: NodeJS.ProcessEnv = {}): PlatformProcess {
     if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, ['--enable-source-maps', PLATFORM_MAIN, 'start', ...args, '--http-port', '0'], {
+    // The WebSocket listener is on by default (8083): tests bind a free port for it too, unless they chose one.
+    const wsPort = args.includes('--ws-port') ? [] : ['--ws-port', '0'];
+    const child = spawn(process.execPath, ['--enable-source-maps', PLATFORM_MAIN, 'start', ...args, ...wsPort, '--http-port', '0'], {
       cwd: WORKSPACE_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,7 +90,16 @@ export class PlatformProcess {
     const text = d.toString('utf8');
     if (!this.boundPorts) {
       const line = /mqp started (.*)/.exec(this.output.slice(-2000) + text)?.[1];
-      if (line) this.boundPorts = { mqtt: portIn(line, 'mqttPort'), http: portIn(line, 'httpPort'), grpc: portIn(line, 'grpcPort') };
+      if (line) {
+        this.boundPorts = {
+          mqtt: portIn(line, 'mqttPort'),
+          tls: portIn(line, 'tlsPort'),
+          ws: portIn(line, 'wsPort'),
+          wss: portIn(line, 'wssPort'),
+          http: portIn(line, 'httpPort'),
+          grpc: portIn(line, 'grpcPort'),
+        };
+      }
     }
     // Bounded: a chatty process must not grow the test runner's memory.
     this.output = (this.output + text).slice(-200_000);
@@ -97,6 +108,10 @@ export class PlatformProcess {
 
 export interface BoundPorts {
   mqtt?: number;
+  /** MQTT over TLS, WebSocket and WebSocket over TLS: set when that listener is enabled. */
+  tls?: number;
+  ws?: number;
+  wss?: number;
   http?: number;
   grpc?: number;
 }

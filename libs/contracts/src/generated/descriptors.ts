@@ -76,6 +76,18 @@ export const descriptors = {
                     "Authorize": {
                       "requestType": "AuthorizeRequest",
                       "responseType": "AuthorizeResponse"
+                    },
+                    "Ban": {
+                      "requestType": "BanRequest",
+                      "responseType": "BanResponse"
+                    },
+                    "Unban": {
+                      "requestType": "UnbanRequest",
+                      "responseType": "UnbanResponse"
+                    },
+                    "ListBans": {
+                      "requestType": "ListBansRequest",
+                      "responseType": "ListBansResponse"
                     }
                   }
                 },
@@ -89,6 +101,11 @@ export const descriptors = {
                     "_password": {
                       "oneof": [
                         "password"
+                      ]
+                    },
+                    "_certificate": {
+                      "oneof": [
+                        "certificate"
                       ]
                     }
                   },
@@ -118,6 +135,40 @@ export const descriptors = {
                     "protocolVersion": {
                       "type": "uint32",
                       "id": 5
+                    },
+                    "certificate": {
+                      "type": "ClientCertificate",
+                      "id": 6,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    }
+                  }
+                },
+                "ClientCertificate": {
+                  "oneofs": {
+                    "_subjectCn": {
+                      "oneof": [
+                        "subjectCn"
+                      ]
+                    }
+                  },
+                  "fields": {
+                    "subjectCn": {
+                      "type": "string",
+                      "id": 1,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "subjectAltNames": {
+                      "rule": "repeated",
+                      "type": "string",
+                      "id": 2
+                    },
+                    "fingerprint256": {
+                      "type": "string",
+                      "id": 3
                     }
                   }
                 },
@@ -126,14 +177,34 @@ export const descriptors = {
                     "DENY_REASON_UNSPECIFIED": 0,
                     "DENY_REASON_BAD_CREDENTIALS": 1,
                     "DENY_REASON_NOT_AUTHORIZED": 2,
-                    "DENY_REASON_BANNED": 3
+                    "DENY_REASON_BANNED": 3,
+                    "DENY_REASON_UNAVAILABLE": 4
                   }
                 },
                 "Allow": {
+                  "oneofs": {
+                    "_expiresAtMs": {
+                      "oneof": [
+                        "expiresAtMs"
+                      ]
+                    }
+                  },
                   "fields": {
                     "superuser": {
                       "type": "bool",
                       "id": 1
+                    },
+                    "expiresAtMs": {
+                      "type": "int64",
+                      "id": 2,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "acl": {
+                      "rule": "repeated",
+                      "type": "AclRule",
+                      "id": 3
                     }
                   }
                 },
@@ -169,7 +240,25 @@ export const descriptors = {
                   "values": {
                     "ACL_ACTION_UNSPECIFIED": 0,
                     "ACL_ACTION_PUBLISH": 1,
-                    "ACL_ACTION_SUBSCRIBE": 2
+                    "ACL_ACTION_SUBSCRIBE": 2,
+                    "ACL_ACTION_ALL": 3
+                  }
+                },
+                "AclRule": {
+                  "fields": {
+                    "allow": {
+                      "type": "bool",
+                      "id": 1
+                    },
+                    "action": {
+                      "type": "AclAction",
+                      "id": 2
+                    },
+                    "topics": {
+                      "rule": "repeated",
+                      "type": "string",
+                      "id": 3
+                    }
                   }
                 },
                 "AuthorizeRequest": {
@@ -177,6 +266,16 @@ export const descriptors = {
                     "_username": {
                       "oneof": [
                         "username"
+                      ]
+                    },
+                    "_remoteAddress": {
+                      "oneof": [
+                        "remoteAddress"
+                      ]
+                    },
+                    "_superuser": {
+                      "oneof": [
+                        "superuser"
                       ]
                     }
                   },
@@ -199,6 +298,25 @@ export const descriptors = {
                     "topic": {
                       "type": "string",
                       "id": 4
+                    },
+                    "remoteAddress": {
+                      "type": "string",
+                      "id": 5,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "superuser": {
+                      "type": "bool",
+                      "id": 6,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "connectionAcl": {
+                      "rule": "repeated",
+                      "type": "AclRule",
+                      "id": 7
                     }
                   }
                 },
@@ -206,6 +324,91 @@ export const descriptors = {
                   "fields": {
                     "allow": {
                       "type": "bool",
+                      "id": 1
+                    }
+                  }
+                },
+                "BanKind": {
+                  "values": {
+                    "BAN_KIND_UNSPECIFIED": 0,
+                    "BAN_KIND_CLIENT_ID": 1,
+                    "BAN_KIND_USERNAME": 2,
+                    "BAN_KIND_IPADDR": 3
+                  }
+                },
+                "Ban": {
+                  "oneofs": {
+                    "_untilMs": {
+                      "oneof": [
+                        "untilMs"
+                      ]
+                    }
+                  },
+                  "fields": {
+                    "kind": {
+                      "type": "BanKind",
+                      "id": 1
+                    },
+                    "value": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "untilMs": {
+                      "type": "int64",
+                      "id": 3,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "reason": {
+                      "type": "string",
+                      "id": 4
+                    },
+                    "source": {
+                      "type": "string",
+                      "id": 5
+                    }
+                  }
+                },
+                "BanRequest": {
+                  "fields": {
+                    "ban": {
+                      "type": "Ban",
+                      "id": 1
+                    }
+                  }
+                },
+                "BanResponse": {
+                  "fields": {}
+                },
+                "UnbanRequest": {
+                  "fields": {
+                    "kind": {
+                      "type": "BanKind",
+                      "id": 1
+                    },
+                    "value": {
+                      "type": "string",
+                      "id": 2
+                    }
+                  }
+                },
+                "UnbanResponse": {
+                  "fields": {
+                    "removed": {
+                      "type": "bool",
+                      "id": 1
+                    }
+                  }
+                },
+                "ListBansRequest": {
+                  "fields": {}
+                },
+                "ListBansResponse": {
+                  "fields": {
+                    "bans": {
+                      "rule": "repeated",
+                      "type": "Ban",
                       "id": 1
                     }
                   }
@@ -529,6 +732,14 @@ export const descriptors = {
                       "requestType": "ListRequest",
                       "responseType": "ListResponse"
                     },
+                    "Suspend": {
+                      "requestType": "SuspendRequest",
+                      "responseType": "SuspendResponse"
+                    },
+                    "Resume": {
+                      "requestType": "ResumeRequest",
+                      "responseType": "ResumeResponse"
+                    },
                     "ResetGateway": {
                       "requestType": "ResetGatewayRequest",
                       "responseType": "ResetGatewayResponse"
@@ -584,10 +795,93 @@ export const descriptors = {
                     "takenOver": {
                       "type": "Connection",
                       "id": 2
+                    },
+                    "subscriptions": {
+                      "rule": "repeated",
+                      "type": "Subscription",
+                      "id": 3
+                    }
+                  }
+                },
+                "Subscription": {
+                  "fields": {
+                    "filter": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "qos": {
+                      "type": "uint32",
+                      "id": 2
+                    },
+                    "noLocal": {
+                      "type": "bool",
+                      "id": 3
+                    },
+                    "retainAsPublished": {
+                      "type": "bool",
+                      "id": 4
+                    }
+                  }
+                },
+                "SessionMessage": {
+                  "fields": {
+                    "message": {
+                      "type": "mqp.common.v1.Message",
+                      "id": 1
+                    },
+                    "qos": {
+                      "type": "uint32",
+                      "id": 2
+                    },
+                    "packetId": {
+                      "type": "uint32",
+                      "id": 3
+                    },
+                    "released": {
+                      "type": "bool",
+                      "id": 4
+                    }
+                  }
+                },
+                "HandOver": {
+                  "fields": {
+                    "inflight": {
+                      "rule": "repeated",
+                      "type": "SessionMessage",
+                      "id": 1
+                    },
+                    "queued": {
+                      "rule": "repeated",
+                      "type": "SessionMessage",
+                      "id": 2
+                    },
+                    "awaitingRel": {
+                      "rule": "repeated",
+                      "type": "uint32",
+                      "id": 3
+                    }
+                  }
+                },
+                "Will": {
+                  "fields": {
+                    "message": {
+                      "type": "mqp.common.v1.Message",
+                      "id": 1
+                    },
+                    "delaySeconds": {
+                      "type": "uint32",
+                      "id": 2
                     }
                   }
                 },
                 "CloseRequest": {
+                  "oneofs": {
+                    "_sessionExpiryInterval": {
+                      "oneof": [
+                        "sessionExpiryInterval"
+                      ]
+                    }
+                  },
                   "fields": {
                     "clientId": {
                       "type": "string",
@@ -596,6 +890,61 @@ export const descriptors = {
                     "connectionId": {
                       "type": "string",
                       "id": 2
+                    },
+                    "handOver": {
+                      "type": "HandOver",
+                      "id": 3
+                    },
+                    "sessionExpiryInterval": {
+                      "type": "uint32",
+                      "id": 4,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "will": {
+                      "type": "Will",
+                      "id": 5
+                    }
+                  }
+                },
+                "SuspendRequest": {
+                  "fields": {
+                    "clientId": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "connectionId": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "subscriptions": {
+                      "rule": "repeated",
+                      "type": "Subscription",
+                      "id": 3
+                    }
+                  }
+                },
+                "SuspendResponse": {
+                  "fields": {}
+                },
+                "ResumeRequest": {
+                  "fields": {
+                    "clientId": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "connectionId": {
+                      "type": "string",
+                      "id": 2
+                    }
+                  }
+                },
+                "ResumeResponse": {
+                  "fields": {
+                    "handOver": {
+                      "type": "HandOver",
+                      "id": 1
                     }
                   }
                 },

@@ -3,7 +3,7 @@ import { checkHealth, GrpcServer, type GrpcLogger } from '@mqp/grpc';
 import { InvalidArgumentError, MqpError, ServiceUnavailableError, type Message } from '@mqp/model';
 import type { AuthApi, AuthenticateRequest, AuthorizeRequest } from '../auth.api';
 import type { RouterApi, RouteInfo, RoutesRequest } from '../router.api';
-import type { CloseSessionRequest, OpenSessionRequest, SessionApi, SessionInfo } from '../session.api';
+import type { CloseSessionRequest, OpenSessionRequest, ResumeSessionRequest, SessionApi, SessionHandOver, SessionInfo, SuspendSessionRequest } from '../session.api';
 import { AuthGrpcClient, authGrpcHandlers } from './auth.grpc';
 import { authServiceDefinition, grpcServiceNames, routerServiceDefinition, sessionServiceDefinition } from './definitions';
 import { RouterGrpcClient, routerGrpcHandlers } from './router.grpc';
@@ -24,11 +24,20 @@ class FakeAuth implements AuthApi {
     this.seen.push(req);
     return { allow: req.action === 'subscribe' && req.topic === 'a/+' };
   }
+  // Bans over gRPC are checked in auth-grpc.int.spec.ts.
+  async ban() {}
+  async unban() {
+    return { removed: false };
+  }
+  async listBans() {
+    return [];
+  }
 }
 
 class FakeSession implements SessionApi {
-  seen: Array<OpenSessionRequest | CloseSessionRequest | { gatewayId: string }> = [];
+  seen: Array<OpenSessionRequest | CloseSessionRequest | SuspendSessionRequest | ResumeSessionRequest | { gatewayId: string }> = [];
   sessions: SessionInfo[] = [];
+  held: SessionHandOver = { inflight: [], queued: [], awaitingRel: [] };
   async open(req: OpenSessionRequest) {
     this.seen.push(req);
     return req.clientId === 'again'
@@ -43,6 +52,13 @@ class FakeSession implements SessionApi {
   }
   async resetGateway(req: { gatewayId: string }) {
     this.seen.push(req);
+  }
+  async suspend(req: SuspendSessionRequest) {
+    this.seen.push(req);
+  }
+  async resume(req: ResumeSessionRequest) {
+    this.seen.push(req);
+    return this.held;
   }
 }
 
@@ -111,6 +127,14 @@ describe('contracts over gRPC', () => {
       expect(auth.seen.at(-1)).toEqual({ clientId: 'c2', remoteAddress: '127.0.0.1', protocolVersion: 4 });
     });
 
+    it('carries the client certificate identity of a TLS connection', async () => {
+      const certificate = { subjectCN: 'device-1', subjectAltNames: ['DNS:device-1.example', 'IP Address:10.0.0.1'], fingerprint256: 'AB:CD' };
+      await authClient.authenticate({ clientId: 'c4', remoteAddress: '127.0.0.1', protocolVersion: 4, certificate });
+      expect(auth.seen.at(-1)).toEqual({ clientId: 'c4', remoteAddress: '127.0.0.1', protocolVersion: 4, certificate });
+      await authClient.authenticate({ clientId: 'c5', remoteAddress: '127.0.0.1', protocolVersion: 4, certificate: { fingerprint256: 'EF' } });
+      expect(auth.seen.at(-1)).toEqual({ clientId: 'c5', remoteAddress: '127.0.0.1', protocolVersion: 4, certificate: { fingerprint256: 'EF' } });
+    });
+
     it('returns a deny with its reason', async () => {
       await expect(authClient.authenticate({ clientId: 'banned', remoteAddress: '127.0.0.1', protocolVersion: 4 })).resolves.toEqual({
         decision: 'deny',
@@ -152,6 +176,23 @@ describe('contracts over gRPC', () => {
       expect(session.seen.at(-1)).toEqual({ gatewayId: 'gw9' });
       session.sessions = [{ clientId: 'c1', gatewayId: 'gw1', connectionId: 'conn1', protocolVersion: 3, connectedAt: 1_700_000_000_000 }];
       await expect(sessionClient.list()).resolves.toEqual(session.sessions);
+    });
+
+    it('carries suspend, a close with a hand-over and will, and resume with DUP state [MQTT-4.4.0-1]', async () => {
+      const subscriptions = [{ filter: 'a/#', qos: 2 as const, noLocal: true, retainAsPublished: false }];
+      await sessionClient.suspend({ clientId: 'c1', connectionId: 'conn1', subscriptions });
+      expect(session.seen.at(-1)).toEqual({ clientId: 'c1', connectionId: 'conn1', subscriptions });
+      const message: Message = { id: 'm1', topic: 'a/b', payload: Buffer.from('p'), qos: 2, retain: false, origin: { clientId: 'o', gatewayId: 'g' }, createdAt: 5 };
+      const handOver: SessionHandOver = {
+        inflight: [{ message, qos: 2, packetId: 7, released: true }, { message: { ...message, id: 'm2' }, qos: 1, packetId: 8 }],
+        queued: [{ message: { ...message, id: 'm3' }, qos: 1 }],
+        awaitingRel: [3, 4],
+      };
+      const close: CloseSessionRequest = { clientId: 'c1', connectionId: 'conn1', handOver, sessionExpiryInterval: 60, will: { message, delaySeconds: 5 } };
+      await sessionClient.close(close);
+      expect(session.seen.at(-1)).toEqual(close);
+      session.held = handOver;
+      await expect(sessionClient.resume({ clientId: 'c1', connectionId: 'conn2' })).resolves.toEqual(handOver);
     });
   });
 

@@ -1,22 +1,35 @@
-import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, AuthorizeResult } from '@mqp/contracts';
+import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, AuthorizeResult, Ban, BanKind } from '@mqp/contracts';
 import type { AuthConfig } from '@mqp/config';
+import { InvalidArgumentError } from '@mqp/model';
 import { parseSharedFilter } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
 import { compileAclRule, ruleMatches, type AclRule } from './acl/acl';
-import type { AuthProvider } from './providers/auth-provider';
+import type { HashingOptions } from './passwords/password-hash';
+import type { AuthProvider, ProviderDecision } from './providers/auth-provider';
 import { AnonymousProvider } from './providers/anonymous.provider';
+import { BannedProvider } from './providers/banned.provider';
 import { ConfigUsersProvider } from './providers/config-users.provider';
+import { HttpProvider } from './providers/http.provider';
+import { JwtProvider } from './providers/jwt.provider';
 
 export interface AuthServiceOptions {
-  /** PBKDF2 iterations for configured users; only tests lower it. */
-  pbkdf2Iterations?: number;
+  /** Cost of the hashes made at start for plain-text config passwords; only tests and benchmarks lower it. */
+  hashing?: Partial<HashingOptions>;
+  /** The clock of bans and flapping detection (tests). */
+  now?: () => number;
 }
 
+type ProviderName = AuthConfig['chain'][number];
+
 /**
- * Who may connect (a chain of providers, first decision wins) and what each
- * client may publish and subscribe (ACL rules, first match wins).
+ * Who may connect (a chain of providers, the first that does not ignore
+ * decides) and what each client may publish and subscribe (ACL rules, first
+ * match wins). Keeps nothing per connection, so it may be scaled out: what
+ * authenticate decided (superuser, rules from token claims) comes back with
+ * each authorize request.
  */
 export class AuthService implements AuthApi {
+  private readonly banned: BannedProvider;
   private readonly users: ConfigUsersProvider;
   private readonly chain: AuthProvider[];
   private readonly rules: AclRule[];
@@ -28,9 +41,18 @@ export class AuthService implements AuthApi {
     private readonly logger: Logger,
     options: AuthServiceOptions = {},
   ) {
-    this.users = new ConfigUsersProvider(config.users, options.pbkdf2Iterations !== undefined ? { iterations: options.pbkdf2Iterations } : {});
-    // Order matters: a client with a username is decided by the users; one without, by the anonymous policy.
-    this.chain = [this.users, new AnonymousProvider({ allowAnonymous: config.allowAnonymous, hasUsers: config.users.length > 0 })];
+    this.banned = new BannedProvider(config.banned, config.flapping, logger, options.now);
+    this.users = new ConfigUsersProvider(config.users, options.hashing ? { hashing: options.hashing } : {});
+    const credentialsConfigured = config.users.length > 0 || config.jwt.enabled || config.http !== undefined;
+    const providers = new Map<ProviderName, AuthProvider | undefined>([
+      ['banned', this.banned],
+      ['jwt', config.jwt.enabled ? new JwtProvider(config.jwt) : undefined],
+      ['users', config.users.length > 0 ? this.users : undefined],
+      ['http', config.http ? new HttpProvider(config.http) : undefined],
+      ['anonymous', new AnonymousProvider({ allowAnonymous: config.allowAnonymous, hasUsers: credentialsConfigured })],
+    ]);
+    // Unconfigured providers would only ignore: leave them out of the chain.
+    this.chain = config.chain.map((name) => providers.get(name)).filter((p): p is AuthProvider => p !== undefined);
     this.rules = config.acl.map(compileAclRule);
     this.aclNoMatch = config.aclNoMatch;
   }
@@ -51,8 +73,11 @@ export class AuthService implements AuthApi {
     for (const provider of this.chain) {
       const result = await provider.authenticate(req);
       if (result.decision === 'ignore') continue;
-      if (result.decision === 'deny') this.logRefusal(req, result.reason, provider.name);
-      return result;
+      if (result.decision === 'deny') {
+        this.logRefusal(req, result.reason, provider.name, result.detail);
+        return { decision: 'deny', reason: result.reason };
+      }
+      return allowResult(result);
     }
     this.logRefusal(req, 'not_authorized', 'end of chain');
     return { decision: 'deny', reason: 'not_authorized' };
@@ -61,39 +86,71 @@ export class AuthService implements AuthApi {
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
     // ACL rules are about the real filter; the share group name grants nothing.
     const topic = req.action === 'subscribe' ? (parseSharedFilter(req.topic)?.filter ?? req.topic) : req.topic;
-    // TODO(auth): AuthorizeRequest should carry the `superuser` decided at authenticate (or the gateway
-    // should cache it); looking it up by username is right only while config users are the only provider.
-    const superuser = this.users.isSuperuser(req.username);
+    const superuser = req.superuser === true;
     // `$SYS` is the broker's own namespace: only superusers subscribe to it (or publish to it),
     // even when no ACL is configured (aedes #597).
     if (isSysNamespace(topic)) return { allow: superuser };
     if (superuser) return { allow: true };
-    // No rules at all: everything is allowed, so a fresh install works out of the box.
-    if (this.rules.length === 0) return { allow: true };
+    // Rules of this connection (token claims) come first, then the configured ones; first match wins.
+    const connectionRules = req.connectionAcl ?? [];
+    for (const rule of connectionRules) {
+      let compiled: AclRule;
+      try {
+        compiled = compileAclRule(rule);
+      } catch {
+        return { allow: false };
+      }
+      if (ruleMatches(compiled, req, topic)) return { allow: compiled.permission === 'allow' };
+    }
     for (const rule of this.rules) {
       if (ruleMatches(rule, req, topic)) return { allow: rule.permission === 'allow' };
     }
+    // No rules at all: everything is allowed, so a fresh install works out of the box. A connection that
+    // brought its own rules is restricted by them, so for it no match means aclNoMatch.
+    if (this.rules.length === 0 && connectionRules.length === 0) return { allow: true };
     return { allow: this.aclNoMatch === 'allow' };
+  }
+
+  async ban(ban: Ban): Promise<void> {
+    if (ban.value === '') throw new InvalidArgumentError('a ban needs a value');
+    try {
+      this.banned.ban(ban);
+    } catch (err) {
+      throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  async unban(req: { kind: BanKind; value: string }): Promise<{ removed: boolean }> {
+    return { removed: this.banned.unban(req.kind, req.value) };
+  }
+
+  async listBans(): Promise<Ban[]> {
+    return this.banned.list();
   }
 
   private logStartup(): void {
     const { allowAnonymous, users, acl } = this.config;
+    const credentials = users.length > 0 || this.config.jwt.enabled || this.config.http !== undefined;
     const anonymous =
       allowAnonymous === true
         ? 'anonymous clients accepted from any address'
-        : allowAnonymous === false || users.length > 0
+        : allowAnonymous === false || credentials
           ? 'anonymous clients refused'
           : 'no auth configured: anonymous clients accepted only from loopback';
-    this.logger.info(`auth ready: ${anonymous}`, { users: users.length, aclRules: acl.length });
-    if (acl.some((rule) => rule.ipaddr !== undefined)) {
-      this.logger.warn('ACL rules with ipaddr are not checked yet: ipaddr deny rules apply to every address, ipaddr allow rules to none');
-    }
+    this.logger.info(`auth ready: ${anonymous}`, { chain: this.chain.map((p) => p.name).join(','), users: users.length, aclRules: acl.length });
   }
 
-  private logRefusal(req: AuthenticateRequest, reason: string, by: string): void {
+  private logRefusal(req: AuthenticateRequest, reason: string, by: string, detail?: string): void {
     // Never the password.
-    this.logger.warn('connection refused', { clientId: req.clientId, username: req.username, remoteAddress: req.remoteAddress, reason, by });
+    this.logger.warn('connection refused', { clientId: req.clientId, username: req.username, remoteAddress: req.remoteAddress, reason, by, detail });
   }
+}
+
+function allowResult(decision: Extract<ProviderDecision, { decision: 'allow' }>): AuthenticateResult {
+  const result: AuthenticateResult = { decision: 'allow', superuser: decision.superuser };
+  if (decision.expiresAt !== undefined) result.expiresAt = decision.expiresAt;
+  if (decision.acl !== undefined) result.acl = decision.acl;
+  return result;
 }
 
 function isSysNamespace(topic: string): boolean {

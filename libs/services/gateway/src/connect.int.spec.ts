@@ -46,12 +46,14 @@ describe('gateway CONNECT', () => {
   it('accepts an MQTT 5 client and advertises its limits in CONNACK', async () => {
     const p = await connack(5);
     expect(p.reasonCode).toBe(0);
+    // Maximum QoS absent = 2 (MQTT 5.0 §3.2.2.3.4)
+    expect(p.properties?.maximumQoS).toBeUndefined();
     expect(p.properties).toMatchObject({
-      maximumQoS: 1,
       retainAvailable: true,
       wildcardSubscriptionAvailable: true,
-      subscriptionIdentifiersAvailable: false,
-      sharedSubscriptionAvailable: false,
+      subscriptionIdentifiersAvailable: true,
+      sharedSubscriptionAvailable: true,
+      topicAliasMaximum: 10,
       maximumPacketSize: 1_048_576,
       receiveMaximum: 32,
     });

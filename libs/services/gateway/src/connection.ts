@@ -1,10 +1,12 @@
-import type { Socket } from 'node:net';
+import type { ClientCertificate, ConnectionAclRule } from '@mqp/contracts';
 import { newId, type ProtocolVersion, type QoS } from '@mqp/model';
 import { PacketReader, ReasonCode, type ProtocolViolation } from '@mqp/protocol';
 import { generate, type IConnectPacket, type Packet } from 'mqtt-packet';
 import { AuthorizationCache } from './authorization-cache';
 import { LIMITS, type GatewayContext } from './gateway-context';
+import type { TransportSocket } from './listeners/transport';
 import { OutboundQueue } from './outbound-queue';
+import type { OutboundTopicAliases } from './topic-alias';
 
 /** One subscription of one connection, as granted in its SUBACK. */
 export interface ClientSubscription {
@@ -15,6 +17,10 @@ export interface ClientSubscription {
   noLocal: boolean;
   /** v5 Retain As Published: keep the RETAIN flag on live delivery [MQTT-3.3.1-12]. */
   retainAsPublished: boolean;
+  /** v5 Subscription Identifier sent with the SUBSCRIBE, returned on every message it matches [MQTT-3.3.4-3]. */
+  subscriptionId?: number;
+  /** Set for `$share/{group}/{filter}` and `$queue/{filter}`: a separate kind, load-balanced by SharedSubscriptions. */
+  share?: { group: string; filter: string };
   connection: Connection;
 }
 
@@ -52,13 +58,43 @@ export class Connection {
   closeReason = 'unknown';
   readonly subscriptions = new Map<string, ClientSubscription>();
   readonly authorizations = new AuthorizationCache(LIMITS.authorizationCacheSize);
+  /** What authenticate decided, sent back with every authorize: the auth service keeps nothing per connection. */
+  superuser = false;
+  connectionAcl: ConnectionAclRule[] | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   readonly outbound: OutboundQueue;
-  /** Incoming QoS 1 PUBLISH parsed but not yet acknowledged (checked against the advertised Receive Maximum). */
+  /** Incoming QoS 1 and 2 PUBLISH parsed but not yet handled (checked against the advertised Receive Maximum). */
   unackedInbound = 0;
+  /**
+   * Incoming QoS 2 packet ids answered with PUBREC and awaiting PUBREL, with
+   * when they arrived. A PUBLISH with one of these ids is a retransmission and
+   * is not forwarded again [MQTT-4.3.3-10] (v3.1.1 [MQTT-4.3.3-2] method B is
+   * not what we do: we forward on PUBLISH and remember the id). Bounded by
+   * LIMITS.awaitingRelMax, entries expire after LIMITS.awaitingRelTimeoutMs.
+   */
+  readonly awaitingRel = new Map<number, number>();
   /** Whether SessionApi.open succeeded for this connection (so close must release it). */
   sessionOpened = false;
+  /** Session Expiry Interval in force (after the server cap), seconds; > 0 = the session outlives the connection. */
+  sessionExpiry = 0;
+  /** A v5 DISCONNECT changed sessionExpiry (the session service is told on close). */
+  sessionExpiryChanged = false;
+  /**
+   * A persistent session's connection closed and is handing over: it still
+   * collects (without sending) messages for its subscriptions until the
+   * session service's capture is live, so nothing falls in the gap.
+   */
+  suspending = false;
   /** v5 Maximum Packet Size of the client: larger PUBLISH packets are not sent to it [MQTT-3.1.2-24]. */
   maxOutgoingPacketSize = Number.POSITIVE_INFINITY;
+  /** v5 inbound Topic Aliases of this connection (alias → topic), at most the Topic Alias Maximum we advertised. */
+  readonly topicAliasesIn = new Map<number, string>();
+  /** v5 aliases we send, when the client's CONNECT Topic Alias Maximum is above 0 [MQTT-3.3.2-10]. */
+  topicAliasesOut: OutboundTopicAliases | undefined;
+  /** v5 Request Problem Information; 0 means no Reason String / User Properties except on PUBLISH, CONNACK, DISCONNECT [MQTT-3.1.2-29]. */
+  problemInformation = true;
+  /** A TLS/WSS client certificate that verified against the listener's CA; passed to auth with CONNECT. */
+  clientCertificate: ClientCertificate | undefined;
   /** The state the connection was in when it started closing (was it ever connected?). */
   stateBeforeClose: ConnectionState | undefined;
 
@@ -72,7 +108,7 @@ export class Connection {
   private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly socket: Socket,
+    readonly socket: TransportSocket,
     private readonly ctx: GatewayContext,
     private readonly hooks: ConnectionHooks,
   ) {
@@ -85,6 +121,7 @@ export class Connection {
         this.writeBytes(bytes);
         ctx.metrics.delivered.inc();
       },
+      sendPubrel: (messageId) => this.send({ cmd: 'pubrel', messageId }),
       dropped: () => ctx.metrics.dropped.inc(),
     });
     this.reader = new PacketReader({
@@ -119,6 +156,11 @@ export class Connection {
   /** True once CONNACK 0x00 has been sent: the client may now send other packets. */
   get connected(): boolean {
     return this.state === 'connected';
+  }
+
+  /** Whether fan-out should give it messages: connected, or collecting them for the session hand-over. */
+  get acceptsMessages(): boolean {
+    return this.state === 'connected' || this.suspending;
   }
 
   /** A getter rather than a state comparison so that checks after an await are not narrowed away by TypeScript. */
@@ -187,9 +229,12 @@ export class Connection {
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
     }
-    if (packet.cmd === 'publish' && packet.qos === 1) {
-      // [MQTT-3.3.4-9] more unacknowledged QoS 1 PUBLISH than our Receive Maximum is a protocol error (0x93)
-      if (++this.unackedInbound > LIMITS.receiveMaximum && this.protocolVersion === 5) {
+    if (packet.cmd === 'publish' && packet.qos > 0) {
+      // a retransmitted QoS 2 PUBLISH whose id already awaits PUBREL is not a new flow
+      const retransmission = packet.qos === 2 && this.awaitingRel.has(packet.messageId ?? 0);
+      this.unackedInbound++;
+      // [MQTT-3.3.4-9] more QoS 1 and QoS 2 PUBLISH without PUBACK/PUBCOMP than our Receive Maximum is a protocol error (0x93)
+      if (!retransmission && this.unackedInbound + this.awaitingRel.size > LIMITS.receiveMaximum && this.protocolVersion === 5) {
         this.disconnect(ReasonCode.ReceiveMaximumExceeded, 'receive_maximum_exceeded');
         return;
       }
@@ -270,6 +315,28 @@ export class Connection {
     this.state = 'closed';
     clearTimeout(this.keepAliveTimer);
     clearTimeout(this.connectTimer);
+    clearTimeout(this.expiryTimer);
+  }
+
+  /**
+   * Disconnects when the credentials expire (JWT `exp`): v5 DISCONNECT 0x87
+   * Not authorized, as EMQX does (`emqx_authn_jwt_expire_SUITE`: the client
+   * gets `{disconnected, ?RC_NOT_AUTHORIZED}` and its will is published);
+   * 0xA0 Maximum connect time is about a server time limit, not credentials.
+   */
+  expireAt(at: number): void {
+    if (this.state === 'closed') return;
+    // setTimeout fires at once for delays above 2^31-1 ms (~24.8 days): re-arm in steps until then.
+    const delay = Math.min(Math.max(at - Date.now(), 0), 2_147_483_647);
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = setTimeout(() => {
+      try {
+        if (Date.now() < at) this.expireAt(at);
+        else this.disconnect(ReasonCode.NotAuthorized, 'auth_expired');
+      } catch (err) {
+        this.fail('credential expiry threw', err);
+      }
+    }, delay);
   }
 
   private onSocketClose(): void {

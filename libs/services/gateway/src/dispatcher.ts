@@ -7,6 +7,7 @@ import { handleDisconnect } from './handlers/disconnect.handler';
 import { handlePingreq } from './handlers/pingreq.handler';
 import { handlePuback } from './handlers/puback.handler';
 import { handlePublish } from './handlers/publish.handler';
+import { handlePubcomp, handlePubrec, handlePubrel } from './handlers/qos2.handler';
 import { handleSubscribe } from './handlers/subscribe.handler';
 import { handleUnsubscribe } from './handlers/unsubscribe.handler';
 
@@ -39,12 +40,13 @@ export async function dispatch(ctx: GatewayContext, conn: Connection, packet: Pa
     case 'pingreq':
       return handlePingreq(conn);
     case 'disconnect':
-      return handleDisconnect(conn, packet);
+      return handleDisconnect(conn, packet, ctx.maxSessionExpiry);
     case 'pubrec':
+      return handlePubrec(ctx, conn, packet);
     case 'pubrel':
+      return handlePubrel(conn, packet);
     case 'pubcomp':
-      // QoS 2 is a later issue: the CONNACK says Maximum QoS 1 and this gateway never sends QoS 2, so no QoS 2 flow can exist
-      return conn.disconnect(ReasonCode.ProtocolError, `unexpected_${packet.cmd}`);
+      return handlePubcomp(ctx, conn, packet);
     case 'auth':
       // enhanced authentication is not offered: an AUTH without an Authentication Method in CONNECT is a protocol error [MQTT-4.12.0-1]
       return conn.disconnect(ReasonCode.ProtocolError, 'unexpected_auth');

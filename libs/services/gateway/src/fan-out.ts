@@ -3,11 +3,15 @@ import type { Message, QoS } from '@mqp/model';
 import { contextWithSpan, extractHeaders, SpanKind, traceparentOf, tracer } from '@mqp/telemetry';
 import type { ClientSubscription, Connection } from './connection';
 import type { GatewayMetrics } from './gateway.metrics';
+import type { OutboundPublish } from './outbound-queue';
 import { serializePublish, type PublishVariant, type SerializedPublish } from './publish-codec';
+import type { OutboundTopicAliases } from './topic-alias';
 
 interface Recipient {
   qos: QoS;
   retain: boolean;
+  /** v5: identifiers of all of this client's matching subscriptions that have one [MQTT-3.3.4-3]. */
+  subscriptionIds: number[] | undefined;
 }
 
 /**
@@ -19,22 +23,31 @@ interface Recipient {
  * the packet id. Nothing here awaits a socket: a slow reader drops QoS 0 and
  * queues QoS 1 (bounded) instead of stalling the others.
  */
-export function fanOut(metrics: GatewayMetrics, message: Message, headers: BusHeaders | undefined, subs: readonly ClientSubscription[]): void {
+export function fanOut(
+  metrics: GatewayMetrics,
+  message: Message,
+  headers: BusHeaders | undefined,
+  subs: readonly ClientSubscription[],
+  /** Set when delivering for a shared subscription group: tags QoS > 0 copies so they can be re-dispatched (SharedSubscriptions). */
+  sharedGroup?: string,
+): void {
   const now = Date.now();
   const recipients = new Map<Connection, Recipient>();
   for (const sub of subs) {
     const conn = sub.connection;
-    if (!conn.connected) continue;
+    if (!conn.acceptsMessages) continue;
     // [MQTT-3.8.3-3] No Local: not back to the client id that published it
     if (sub.noLocal && conn.clientId === message.origin.clientId) continue;
     const qos = (sub.qos < message.qos ? sub.qos : message.qos) as QoS;
     // [MQTT-3.3.1-12] Retain As Published keeps the flag on live delivery; otherwise [MQTT-3.3.1-13] it is cleared (v3.1.1: [MQTT-3.3.1-9])
     const retain = message.retain && sub.retainAsPublished && conn.protocolVersion === 5;
+    const subscriptionId = conn.protocolVersion === 5 ? sub.subscriptionId : undefined;
     const seen = recipients.get(conn);
-    if (seen === undefined) recipients.set(conn, { qos, retain });
+    if (seen === undefined) recipients.set(conn, { qos, retain, subscriptionIds: subscriptionId === undefined ? undefined : [subscriptionId] });
     else {
       if (qos > seen.qos) seen.qos = qos;
       if (retain) seen.retain = true;
+      if (subscriptionId !== undefined && !seen.subscriptionIds?.includes(subscriptionId)) (seen.subscriptionIds ??= []).push(subscriptionId);
     }
   }
   if (recipients.size === 0) return;
@@ -53,15 +66,17 @@ export function fanOut(metrics: GatewayMetrics, message: Message, headers: BusHe
     for (const [conn, r] of recipients) {
       try {
         const v5 = conn.protocolVersion === 5;
-        const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}`;
+        // subscription identifiers are per client, so they are part of the variant (clients without them share bytes)
+        const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}${r.subscriptionIds ? r.subscriptionIds.join(',') : ''}`;
+        const variant: PublishVariant = { qos: r.qos, retain: r.retain, protocolVersion: v5 ? 5 : 4, now };
+        if (traceparent !== undefined) variant.traceparent = traceparent;
+        if (r.subscriptionIds) variant.subscriptionIds = r.subscriptionIds;
         let bytes = variants.get(key);
         if (bytes === undefined) {
-          const variant: PublishVariant = { qos: r.qos, retain: r.retain, protocolVersion: v5 ? 5 : 4, now };
-          if (traceparent !== undefined) variant.traceparent = traceparent;
           bytes = serializePublish(message, variant);
           variants.set(key, bytes);
         }
-        sendTo(conn, metrics, message, r.qos, bytes);
+        sendTo(conn, metrics, message, r.qos, bytes, variant, sharedGroup);
       } catch {
         // one recipient's failure (a message mqtt-packet cannot encode, a broken socket) must not cost the others
         metrics.dropped.inc();
@@ -73,15 +88,27 @@ export function fanOut(metrics: GatewayMetrics, message: Message, headers: BusHe
 }
 
 /** [MQTT-3.3.1-8] a retained message sent because of a new subscription has RETAIN set, at min(message QoS, granted QoS). */
-export function sendRetained(conn: Connection, metrics: GatewayMetrics, message: Message, granted: QoS): void {
+export function sendRetained(conn: Connection, metrics: GatewayMetrics, message: Message, granted: QoS, subscriptionId?: number): void {
   const now = Date.now();
+  // [MQTT-3.3.2-5] an expired retained message is not sent
   if (message.expiresAt !== undefined && message.expiresAt <= now) return;
   const qos = (granted < message.qos ? granted : message.qos) as QoS;
-  const bytes = serializePublish(message, { qos, retain: true, protocolVersion: conn.protocolVersion === 5 ? 5 : 4, now });
-  sendTo(conn, metrics, message, qos, bytes);
+  const variant: PublishVariant = { qos, retain: true, protocolVersion: conn.protocolVersion === 5 ? 5 : 4, now };
+  // [MQTT-3.3.4-3] the identifier of the subscription that caused it
+  if (subscriptionId !== undefined && conn.protocolVersion === 5) variant.subscriptionIds = [subscriptionId];
+  sendTo(conn, metrics, message, qos, serializePublish(message, variant), variant);
 }
 
-function sendTo(conn: Connection, metrics: GatewayMetrics, message: Message, qos: QoS, bytes: SerializedPublish): void {
+function sendTo(
+  conn: Connection,
+  metrics: GatewayMetrics,
+  message: Message,
+  qos: QoS,
+  bytes: SerializedPublish,
+  variant: PublishVariant,
+  sharedGroup?: string,
+): void {
+  if (qos === 0 && conn.topicAliasesOut !== undefined) return sendAliased(conn, conn.topicAliasesOut, metrics, message, variant);
   // [MQTT-3.1.2-24] never send a packet larger than the client's Maximum Packet Size; [MQTT-3.1.2-25] it is discarded as if delivered
   if (bytes.bytes.length > conn.maxOutgoingPacketSize) {
     metrics.dropped.inc();
@@ -96,5 +123,32 @@ function sendTo(conn: Connection, metrics: GatewayMetrics, message: Message, qos
     }
     return;
   }
-  conn.outbound.enqueue({ bytes: bytes.bytes, packetIdOffset: bytes.packetIdOffset, messageId: message.id, topic: message.topic });
+  const publish: OutboundPublish = { bytes: bytes.bytes, packetIdOffset: bytes.packetIdOffset, messageId: message.id, topic: message.topic, qos, message };
+  if (sharedGroup !== undefined) publish.sharedGroup = sharedGroup;
+  conn.outbound.enqueue(publish);
+}
+
+/**
+ * A QoS 0 PUBLISH to a client that accepts Topic Aliases, serialized for this
+ * connection alone (the alias is per connection). Only QoS 0 uses aliases:
+ * it is written at once, so the order in which mappings are set is the order
+ * the client reads them, whereas a QoS 1 PUBLISH may wait in the outbound
+ * queue while later packets overtake it; those carry the full topic and no
+ * alias, which leaves the client's mappings untouched.
+ */
+function sendAliased(conn: Connection, aliases: OutboundTopicAliases, metrics: GatewayMetrics, message: Message, variant: PublishVariant): void {
+  if (!conn.writable()) {
+    metrics.dropped.inc();
+    return;
+  }
+  const { alias, known } = aliases.assign(message.topic);
+  const out = serializePublish(message, { ...variant, topicAlias: alias, aliasKnown: known });
+  // [MQTT-3.1.2-24] [MQTT-3.1.2-25] too large for the client: dropped, and a mapping it never got is forgotten
+  if (out.bytes.length > conn.maxOutgoingPacketSize) {
+    if (!known) aliases.forget(message.topic);
+    metrics.dropped.inc();
+    return;
+  }
+  conn.writeBytes(out.bytes);
+  metrics.delivered.inc();
 }

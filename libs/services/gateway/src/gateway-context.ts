@@ -18,6 +18,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   events: GatewayEvents;
   subscriptions: SubscriptionTable;
+  /** Server cap on the Session Expiry Interval, seconds (config `session.maxExpiryInterval`). */
+  maxSessionExpiry: number;
 }
 
 /**
@@ -29,8 +31,15 @@ export const LIMITS = {
   inflightWindow: 32,
   /** Messages queued per connection behind a full inflight window; oldest dropped beyond (EMQX/Mosquitto 1000). */
   queuedMessages: 1000,
-  /** Incoming QoS 1 PUBLISH a client may have unacknowledged: advertised as Receive Maximum. */
+  /** Incoming QoS 1 and 2 PUBLISH a client may have unacknowledged: advertised as Receive Maximum. */
   receiveMaximum: 32,
+  /**
+   * Incoming QoS 2 packet ids awaiting PUBREL per client (EMQX max_awaiting_rel 100); v5 clients hit the
+   * Receive Maximum first, v3.1.1 clients (no Receive Maximum) are disconnected beyond it.
+   */
+  awaitingRelMax: 100,
+  /** An incoming QoS 2 id whose PUBREL does not come within this is forgotten (EMQX await_rel_timeout 300 s). */
+  awaitingRelTimeoutMs: 300_000,
   /**
    * Bytes a socket may hold unwritten before the gateway stops writing to it:
    * past this QoS 0 is dropped and QoS 1 waits in the queue. One default max

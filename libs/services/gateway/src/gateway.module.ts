@@ -10,6 +10,8 @@ export interface GatewayHandle {
   gatewayId: string;
   /** The bound TCP port (useful with `listeners.tcp.port: 0`). */
   port(): number;
+  /** The bound port of each enabled listener (`listeners.{tcp,tls,ws,wss}`; port 0 in config = a free port). */
+  ports(): { tcp?: number; tls?: number; ws?: number; wss?: number };
   connectionCount(): number;
 }
 
@@ -38,6 +40,7 @@ export const gatewayModule: ModuleDefinition<GatewayHandle> = {
       value: {
         gatewayId: gateway.gatewayId,
         port: () => gateway.port(),
+        ports: () => gateway.ports(),
         connectionCount: () => gateway.connectionCount(),
       },
       start: () => gateway.start(),

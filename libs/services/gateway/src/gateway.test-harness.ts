@@ -6,7 +6,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { InProcessBus, type Bus } from '@mqp/bus';
 import { configSchema, type MqpConfig } from '@mqp/config';
-import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, RouterApi, SessionApi } from '@mqp/contracts';
+import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, CloseSessionRequest, RouterApi, SessionApi, SessionHandOver, SessionSubscription } from '@mqp/contracts';
 import type { Message, PlatformEvent } from '@mqp/model';
 import { topicMatchesFilter } from '@mqp/protocol';
 import { MetricsRegistry, silentLogger, type ModuleInstance } from '@mqp/runtime';
@@ -27,6 +27,14 @@ export class FakeAuth implements AuthApi {
     this.authorizeCalls.push(req);
     return { allow: await this.authorizeImpl(req) };
   }
+
+  async ban(): Promise<void> {}
+  async unban(): Promise<{ removed: boolean }> {
+    return { removed: false };
+  }
+  async listBans(): Promise<never[]> {
+    return [];
+  }
 }
 
 export class FakeSession implements SessionApi {
@@ -34,13 +42,34 @@ export class FakeSession implements SessionApi {
   closed: string[] = [];
   /** Client id → the connection id the gateway opened it with (what a kick names). */
   readonly connectionIds = new Map<string, string>();
+  /** A minimal in-memory persistent session per client id (what suspend/close left, for open/resume). */
+  readonly kept = new Map<string, { subscriptions: SessionSubscription[]; handOver: SessionHandOver }>();
+  readonly closeRequests: CloseSessionRequest[] = [];
   open: SessionApi['open'] = async (req) => {
     this.opened.push(req.clientId);
     this.connectionIds.set(req.clientId, req.connectionId);
-    return { sessionPresent: false };
+    const kept = this.kept.get(req.clientId);
+    if (req.cleanStart || !kept) {
+      this.kept.delete(req.clientId);
+      return { sessionPresent: false };
+    }
+    return { sessionPresent: true, subscriptions: kept.subscriptions };
   };
-  async close(req: { clientId: string; connectionId: string }): Promise<void> {
+  async close(req: CloseSessionRequest): Promise<void> {
     this.closed.push(req.clientId);
+    this.closeRequests.push(req);
+    const kept = this.kept.get(req.clientId);
+    if (kept && req.handOver) kept.handOver = req.handOver;
+    if (req.sessionExpiryInterval === 0) this.kept.delete(req.clientId);
+  }
+  async suspend(req: { clientId: string; subscriptions: SessionSubscription[] }): Promise<void> {
+    this.kept.set(req.clientId, { subscriptions: req.subscriptions, handOver: { inflight: [], queued: [], awaitingRel: [] } });
+  }
+  async resume(req: { clientId: string }): Promise<SessionHandOver> {
+    const kept = this.kept.get(req.clientId);
+    const out = kept?.handOver ?? { inflight: [], queued: [], awaitingRel: [] };
+    if (kept) kept.handOver = { inflight: [], queued: [], awaitingRel: [] };
+    return out;
   }
   async list(): Promise<never[]> {
     return [];
@@ -86,10 +115,13 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** Starts a gateway; with `bus` given (e.g. a NatsBus), the caller owns and closes that bus. */
-export async function startTestGateway(gateway: Partial<MqpConfig['gateway']> = {}, sharedBus?: Bus): Promise<TestGateway> {
+/**
+ * Starts a gateway; with `bus` given (e.g. a NatsBus), the caller owns and closes that bus.
+ * Only TCP listens unless `listeners` (the `listeners` config section, e.g. `{ ws: { enabled: true, port: 0 } }`) says more.
+ */
+export async function startTestGateway(gateway: Partial<MqpConfig['gateway']> = {}, sharedBus?: Bus, listeners: Record<string, unknown> = {}): Promise<TestGateway> {
   const config = configSchema.parse({
-    listeners: { tcp: { port: 0, host: '127.0.0.1' } },
+    listeners: { tcp: { port: 0, host: '127.0.0.1' }, ws: { enabled: false }, ...listeners },
     gateway: { id: 'gw-test', ...gateway },
   });
   const bus = sharedBus ?? new InProcessBus({ logger: silentLogger });

@@ -1,7 +1,6 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
 import type { MqpConfig } from '@mqp/config';
-import { decodeGatewayCommand, subjects, type AuthApi, type RouterApi, type SessionApi } from '@mqp/contracts';
+import { decodeGatewayCommand, subjects, type AuthApi, type CloseSessionRequest, type RouterApi, type SessionApi, type SessionMessage } from '@mqp/contracts';
 import { newId, type Message } from '@mqp/model';
 import { ReasonCode } from '@mqp/protocol';
 import type { Logger, MetricsRegistry, ModuleHealth } from '@mqp/runtime';
@@ -9,12 +8,17 @@ import { Connection } from './connection';
 import { withDeadline } from './deadline';
 import { dispatch } from './dispatcher';
 import { fanOut } from './fan-out';
+import type { OutboundPublish } from './outbound-queue';
 import type { GatewayContext } from './gateway-context';
 import { createGatewayEvents } from './gateway.events';
 import { createGatewayMetrics } from './gateway.metrics';
+import { createListeners } from './listeners/listeners';
+import type { AcceptedTransport, Listener, TransportName } from './listeners/transport';
 import { userPropertiesToList } from './publish-codec';
 import { mayPublish, routeMessage } from './publish-pipeline';
+import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionTable } from './subscription-table';
+import { SysStatsPublisher } from './sys-stats';
 
 export interface GatewayDeps {
   gatewayId: string;
@@ -28,7 +32,7 @@ export interface GatewayDeps {
 }
 
 /**
- * The MQTT front door: a TCP listener, the connections it accepted (by
+ * The MQTT front door: its listeners (TCP, TLS, WS, WSS), the connections they accepted (by
  * connection id), the local subscription table, and the gateway's control
  * subject (kicks from the session service).
  */
@@ -36,15 +40,18 @@ export class Gateway {
   readonly gatewayId: string;
   private readonly ctx: GatewayContext;
   private readonly connections = new Map<string, Connection>();
-  private server: Server | undefined;
+  private listeners: Listener[] = [];
   private control: BusSubscription | undefined;
   private listening = false;
+  private stopping = false;
   /** Wills being published; stop() waits for them so they reach the bus before it closes. */
   private readonly pendingWills = new Set<Promise<void>>();
+  private readonly sysStats: SysStatsPublisher;
 
   constructor(private readonly deps: GatewayDeps) {
     this.gatewayId = deps.gatewayId;
     const metrics = createGatewayMetrics(deps.metrics, () => this.connections.size);
+    this.sysStats = new SysStatsPublisher(deps.gatewayId, deps.bus, deps.metrics, deps.logger, deps.config.gateway.sysIntervalMs);
     this.ctx = {
       gatewayId: deps.gatewayId,
       config: deps.config.gateway,
@@ -55,7 +62,18 @@ export class Gateway {
       logger: deps.logger,
       metrics,
       events: createGatewayEvents(deps.bus, deps.logger),
-      subscriptions: new SubscriptionTable(deps.bus, deps.logger, (message, headers, subs) => fanOut(metrics, message, headers, subs)),
+      subscriptions: new SubscriptionTable(
+        deps.bus,
+        deps.logger,
+        (message, headers, subs) => fanOut(metrics, message, headers, subs),
+        new SharedSubscriptions(
+          deps.bus,
+          deps.logger,
+          (message, headers, member, group) => fanOut(metrics, message, headers, [member], group),
+          () => metrics.dropped.inc(),
+        ),
+      ),
+      maxSessionExpiry: deps.config.session.maxExpiryInterval,
     };
   }
 
@@ -72,27 +90,26 @@ export class Gateway {
       ),
     ]);
     this.control = ctx.bus.subscribe(subjects.gatewayControl(this.gatewayId), (m) => this.onControl(m));
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    const { host, port } = this.deps.config.listeners.tcp;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (err) => ctx.logger.error('listener error', { error: err }));
+    this.listeners = createListeners(this.deps.config, (accepted) => this.accept(accepted), ctx.logger);
+    try {
+      await Promise.all(this.listeners.map((l) => l.start()));
+    } catch (err) {
+      await Promise.all(this.listeners.map((l) => l.close()));
+      throw err;
+    }
     this.listening = true;
-    ctx.logger.info('MQTT listener started', { gatewayId: this.gatewayId, host, port: this.port() });
+    this.sysStats.start();
+    ctx.logger.info('MQTT listeners started', { gatewayId: this.gatewayId, ...this.ports() });
   }
 
   /** Safe to call more than once. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.sysStats.stop();
     this.listening = false;
-    const server = this.server;
-    this.server = undefined;
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const listeners = this.listeners;
+    this.listeners = [];
+    const closed = Promise.all(listeners.map((l) => l.stopAccepting()));
     const gone = [...this.connections.values()].map(
       (conn) => new Promise<void>((resolve) => {
         if (conn.socket.destroyed) return resolve();
@@ -106,16 +123,25 @@ export class Gateway {
       }),
     );
     await Promise.all(gone);
+    // what is left are handshakes that never finished
+    await Promise.all(listeners.map((l) => l.close()));
     await closed;
     await Promise.all(this.pendingWills);
     this.control?.unsubscribe();
     this.control = undefined;
   }
 
+  /** The bound TCP port; 0 when not listening. */
   port(): number {
-    if (!this.listening) return 0;
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? (address as AddressInfo).port : 0;
+    return this.ports().tcp ?? 0;
+  }
+
+  /** The bound port of each enabled listener. */
+  ports(): Partial<Record<TransportName, number>> {
+    const ports: Partial<Record<TransportName, number>> = {};
+    if (!this.listening) return ports;
+    for (const l of this.listeners) ports[l.transport] = l.port();
+    return ports;
   }
 
   connectionCount(): number {
@@ -124,16 +150,24 @@ export class Gateway {
 
   health(): ModuleHealth {
     if (!this.listening) return { healthy: false, detail: 'not listening' };
+    const down = this.listeners.filter((l) => !l.listening()).map((l) => l.transport);
+    if (down.length > 0) return { healthy: false, detail: `not listening: ${down.join(', ')}` };
     const state = this.ctx.bus.state();
     return state === 'connected' ? { healthy: true } : { healthy: false, detail: `bus ${state}` };
   }
 
-  private accept(socket: Socket): void {
+  private accept({ socket, clientCertificate }: AcceptedTransport): void {
     try {
+      if (this.stopping) {
+        // stopping: a handshake that finished now is not started as an MQTT connection
+        socket.destroy();
+        return;
+      }
       const conn = new Connection(socket, this.ctx, {
         dispatch: (c, packet) => dispatch(this.ctx, c, packet),
         closed: (c) => this.closed(c),
       });
+      conn.clientCertificate = clientCertificate;
       this.connections.set(conn.id, conn);
     } catch (err) {
       this.ctx.logger.error('could not accept connection', { error: err });
@@ -145,6 +179,13 @@ export class Gateway {
   private closed(conn: Connection): void {
     const { ctx } = this;
     this.connections.delete(conn.id);
+    if (conn.sessionOpened && conn.sessionExpiry > 0 && conn.stateBeforeClose === 'connected') {
+      // the session outlives the connection: hand it to the session service (awaited by stop())
+      conn.suspending = true;
+      const handing = this.closePersistent(conn).finally(() => this.pendingWills.delete(handing));
+      this.pendingWills.add(handing);
+      return;
+    }
     const filters = [...conn.subscriptions.keys()];
     for (const filter of filters) ctx.subscriptions.remove(conn, filter);
     const left = conn.outbound.drain();
@@ -162,7 +203,9 @@ export class Gateway {
       );
     }
     if (conn.sessionOpened) {
-      withDeadline(ctx.session.close({ clientId: conn.clientId, connectionId: conn.id }), ctx.config.serviceTimeoutMs, 'session').catch(
+      const req: CloseSessionRequest = { clientId: conn.clientId, connectionId: conn.id };
+      if (conn.sessionExpiryChanged) req.sessionExpiryInterval = conn.sessionExpiry;
+      withDeadline(ctx.session.close(req), ctx.config.serviceTimeoutMs, 'session').catch(
         (err: unknown) => ctx.logger.warn('session close failed', { clientId: conn.clientId, error: err }),
       );
     }
@@ -182,16 +225,94 @@ export class Gateway {
    * TODO(issue 3): will delay and session-expiry interplay; wills of a gateway that dies are the session service's job.
    */
   private async publishWill(conn: Connection): Promise<void> {
-    const will = conn.will;
-    if (!will) return;
     try {
-      if (!(await mayPublish(this.ctx, conn, will.topic))) return;
+      const message = await this.willMessage(conn);
+      if (message) await routeMessage(this.ctx, message);
+    } catch (err) {
+      this.ctx.logger.warn('will not published', { clientId: conn.clientId, error: err });
+    }
+  }
+
+  /**
+   * A persistent session's connection ended. ARCHITECTURE.md "Offline
+   * persistent sessions": the session service starts capturing first; the
+   * connection keeps collecting (unsent) until its own bus subscriptions are
+   * gone; then everything unacknowledged (with packet ids), unsent and
+   * awaiting PUBREL goes to the session service with `close`, duplicates of
+   * the capture removed there by message id.
+   */
+  private async closePersistent(conn: Connection): Promise<void> {
+    const { ctx } = this;
+    const timeout = ctx.config.serviceTimeoutMs;
+    const filters = [...conn.subscriptions.keys()];
+    try {
+      // shared subscriptions are not kept by a session: their messages go to the other members (MQTT 5.0 §4.8.2)
+      const subscriptions = [...conn.subscriptions.values()].filter((s) => s.share === undefined).map((s) => ({ filter: s.filter, qos: s.qos, noLocal: s.noLocal, retainAsPublished: s.retainAsPublished }));
+      await withDeadline(ctx.session.suspend({ clientId: conn.clientId, connectionId: conn.id, subscriptions }), timeout, 'session');
+    } catch (err) {
+      ctx.logger.warn('session suspend failed: messages for the session may be lost until it resumes', { clientId: conn.clientId, error: err });
+    }
+    for (const filter of filters) ctx.subscriptions.remove(conn, filter);
+    // every message the bus sent to our subscriptions before they went has been handled once this returns
+    await ctx.bus.flush().catch(() => undefined);
+    conn.suspending = false;
+    const left = conn.outbound.takeAll();
+    const toSession = (p: OutboundPublish): SessionMessage | undefined => (p.message ? { message: p.message, qos: p.qos } : undefined);
+    const req: CloseSessionRequest = {
+      clientId: conn.clientId,
+      connectionId: conn.id,
+      handOver: {
+        inflight: left.inflight.flatMap((e) => {
+          const m = toSession(e.publish);
+          return m ? [{ ...m, packetId: e.packetId, released: e.released }] : [];
+        }),
+        queued: left.queued.flatMap((p) => toSession(p) ?? []),
+        awaitingRel: [...conn.awaitingRel.keys()],
+      },
+    };
+    if (conn.sessionExpiryChanged) req.sessionExpiryInterval = conn.sessionExpiry;
+    if (conn.will && !conn.discardWill) {
+      // MQTT 5.0 §3.1.3.2.2: the will waits min(Will Delay Interval, Session Expiry Interval); no delay: published now
+      const delay = Math.min(conn.protocolVersion === 5 ? (conn.will.properties?.willDelayInterval ?? 0) : 0, conn.sessionExpiry);
+      if (delay === 0) await this.publishWill(conn);
+      else {
+        const message = await this.willMessage(conn).catch(() => undefined);
+        if (message) req.will = { message, delaySeconds: delay };
+      }
+    }
+    if (filters.length > 0) {
+      withDeadline(ctx.router.removeRoutes({ gatewayId: this.gatewayId, filters }), timeout, 'router').catch((err: unknown) =>
+        ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),
+      );
+    }
+    try {
+      await withDeadline(ctx.session.close(req), timeout, 'session');
+    } catch (err) {
+      ctx.metrics.dropped.inc(left.inflight.length + left.queued.length);
+      ctx.logger.warn('session close failed: its undelivered messages are lost', { clientId: conn.clientId, error: err });
+    }
+    ctx.events.emit({
+      name: 'client.disconnected',
+      timestamp: Date.now(),
+      clientId: conn.clientId,
+      username: conn.username,
+      gatewayId: this.gatewayId,
+      reason: conn.closeReason,
+    });
+  }
+
+  /** The will as a message, if the client may publish to its topic (fail closed). */
+  private async willMessage(conn: Connection): Promise<Message | undefined> {
+    const will = conn.will;
+    if (!will) return undefined;
+    {
+      if (!(await mayPublish(this.ctx, conn, will.topic))) return undefined;
       const now = Date.now();
       const message: Message = {
         id: newId(),
         topic: will.topic,
         payload: Buffer.isBuffer(will.payload) ? will.payload : Buffer.from(will.payload),
-        qos: (will.qos ?? 0) > 1 ? 1 : (will.qos ?? 0),
+        qos: will.qos ?? 0,
         retain: will.retain === true,
         origin: { clientId: conn.clientId, gatewayId: this.gatewayId },
         createdAt: now,
@@ -210,9 +331,7 @@ export class Gateway {
           message.expiresAt = now + p.messageExpiryInterval * 1000;
         }
       }
-      await routeMessage(this.ctx, message);
-    } catch (err) {
-      this.ctx.logger.warn('will not published', { clientId: conn.clientId, error: err });
+      return message;
     }
   }
 

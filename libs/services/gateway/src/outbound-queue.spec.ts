@@ -2,7 +2,7 @@ import { OutboundQueue, type OutboundPublish } from './outbound-queue';
 
 function publish(n: number): OutboundPublish {
   // a fake packet: 2 bytes of header, then the 2-byte packet id placeholder, then a marker byte
-  return { bytes: Buffer.from([0x32, 0x03, 0x00, 0x01, n]), packetIdOffset: 2, messageId: `m${n}`, topic: 't' };
+  return { bytes: Buffer.from([0x32, 0x03, 0x00, 0x01, n]), packetIdOffset: 2, messageId: `m${n}`, topic: 't', qos: 1 };
 }
 
 function setup(window = 2, maxQueued = 3) {

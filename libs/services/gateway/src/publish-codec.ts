@@ -52,6 +52,11 @@ export interface PublishVariant {
   /** Replaces the value of a forwarded `traceparent` user property (v5 only). */
   traceparent?: string;
   now: number;
+  /** v5: the identifiers of the recipient's subscriptions that matched [MQTT-3.3.4-3]. */
+  subscriptionIds?: readonly number[];
+  /** v5: a Topic Alias for this connection; with `aliasKnown` the topic is sent empty (MQTT 5.0 §3.3.2.3.4). */
+  topicAlias?: number;
+  aliasKnown?: boolean;
 }
 
 /** Placeholder written where the packet identifier goes; patched per client (see OutboundQueue). */
@@ -66,14 +71,14 @@ export interface SerializedPublish {
 export function serializePublish(message: Message, variant: PublishVariant): SerializedPublish {
   const packet: IPublishPacket = {
     cmd: 'publish',
-    topic: message.topic,
+    topic: variant.topicAlias !== undefined && variant.aliasKnown === true ? '' : message.topic,
     payload: message.payload,
     qos: variant.qos,
     retain: variant.retain,
     dup: false,
   };
   if (variant.qos > 0) packet.messageId = PLACEHOLDER_PACKET_ID;
-  if (variant.protocolVersion === 5 && message.properties) {
+  if (variant.protocolVersion === 5 && (message.properties || variant.subscriptionIds || variant.topicAlias !== undefined)) {
     packet.properties = outgoingProperties(message, variant);
   }
   const bytes = generate(packet, { protocolVersion: variant.protocolVersion });
@@ -81,8 +86,13 @@ export function serializePublish(message: Message, variant: PublishVariant): Ser
 }
 
 function outgoingProperties(message: Message, variant: PublishVariant): NonNullable<IPublishPacket['properties']> {
-  const p = message.properties as MessageProperties;
+  const p: MessageProperties = message.properties ?? {};
   const out: NonNullable<IPublishPacket['properties']> = {};
+  if (variant.topicAlias !== undefined) out.topicAlias = variant.topicAlias;
+  // [MQTT-3.3.4-3] every matching subscription's identifier; mqtt-packet writes an array as repeated properties
+  if (variant.subscriptionIds && variant.subscriptionIds.length > 0) {
+    out.subscriptionIdentifier = variant.subscriptionIds.length === 1 ? (variant.subscriptionIds[0] as number) : [...variant.subscriptionIds];
+  }
   if (p.payloadFormatIndicator !== undefined) out.payloadFormatIndicator = p.payloadFormatIndicator;
   if (message.expiresAt !== undefined) {
     // [MQTT-3.3.2-6] the interval forwarded is what remains of the publisher's

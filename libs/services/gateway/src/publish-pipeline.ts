@@ -1,10 +1,11 @@
 import { encodeMessage, subjects } from '@mqp/contracts';
 import { isSysTopic } from '@mqp/protocol';
-import { contextFromTraceparent, contextWithSpan, injectHeaders, recordError, SpanKind, tracer } from '@mqp/telemetry';
+import { contextFromTraceparent, contextWithSpan, injectHeaders, recordError, SpanKind, tracer, withContext } from '@mqp/telemetry';
 import type { Message } from '@mqp/model';
 import type { Connection } from './connection';
 import { withDeadline } from './deadline';
 import type { GatewayContext } from './gateway-context';
+import { authorizeRequest } from './authorize-request';
 
 /**
  * May this connection publish to `topic`? Decisions are cached per
@@ -17,8 +18,7 @@ export async function mayPublish(ctx: GatewayContext, conn: Connection, topic: s
   const cached = conn.authorizations.get(topic);
   if (cached !== undefined) return cached;
   try {
-    const req: Parameters<typeof ctx.auth.authorize>[0] = { clientId: conn.clientId, action: 'publish', topic };
-    if (conn.username !== undefined) req.username = conn.username;
+    const req = authorizeRequest(conn, 'publish', topic);
     const { allow } = await withDeadline(ctx.auth.authorize(req), ctx.config.serviceTimeoutMs, 'auth');
     conn.authorizations.set(topic, allow);
     return allow;
@@ -43,18 +43,20 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
   const traceparent = message.properties?.userProperties?.find((p) => p[0] === 'traceparent')?.[1];
   const parent = contextFromTraceparent(traceparent);
   const span = tracer().startSpan('mqtt publish', { kind: SpanKind.SERVER }, parent);
+  const inSpan = contextWithSpan(span, parent);
   try {
     let retained = true;
     if (message.retain) {
       try {
-        await withDeadline(ctx.router.retain(message), ctx.config.serviceTimeoutMs, 'router');
+        // inside the span's context, so the router call (gRPC in split mode) joins the message's trace
+        await withContext(inSpan, () => withDeadline(ctx.router.retain(message), ctx.config.serviceTimeoutMs, 'router'));
       } catch (err) {
         retained = false;
         recordError(span, err);
         ctx.logger.warn('retained message not stored', { topic: message.topic, error: err });
       }
     }
-    const headers = injectHeaders({}, contextWithSpan(span, parent));
+    const headers = injectHeaders({}, inSpan);
     ctx.bus.publish(subjects.message(message.topic), encodeMessage(message), headers);
     ctx.metrics.received.inc();
     return { retained };

@@ -1,9 +1,10 @@
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
 import { decodeMessage, subjects } from '@mqp/contracts';
 import type { Message } from '@mqp/model';
-import { TopicTrie } from '@mqp/protocol';
+import { parseSharedFilter, TopicTrie } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
 import type { ClientSubscription, Connection } from './connection';
+import type { SharedSubscriptions } from './shared-subscriptions';
 
 /** One distinct filter among this gateway's clients, with its bus subscriptions. */
 interface FilterEntry {
@@ -65,6 +66,8 @@ export class SubscriptionTable {
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly deliver: DeliverFn,
+    /** Where shared subscriptions (`sub.share`) go: a separate kind, outside the lowest-entry rule. */
+    private readonly shared?: SharedSubscriptions,
   ) {}
 
   /** Distinct filters held (= bus subscriptions, counting `a/#` as one). */
@@ -74,6 +77,10 @@ export class SubscriptionTable {
 
   /** Adds or replaces `sub` for its connection; resolves once messages for the filter will be delivered. */
   async add(sub: ClientSubscription): Promise<void> {
+    if (sub.share !== undefined) {
+      if (this.shared === undefined) throw new Error('shared subscriptions are not enabled');
+      return this.shared.add(sub);
+    }
     let entry = this.entries.get(sub.filter);
     if (entry === undefined) entry = this.createEntry(sub.filter);
     entry.subscribers.set(sub.connection, sub);
@@ -82,6 +89,8 @@ export class SubscriptionTable {
 
   /** Removes the connection's subscription to `filter`; the last one out removes the bus subscription. */
   remove(connection: Connection, filter: string): void {
+    const share = this.shared === undefined ? undefined : parseSharedFilter(filter);
+    if (share !== undefined) return this.shared?.remove(connection, share);
     const entry = this.entries.get(filter);
     if (entry === undefined || !entry.subscribers.delete(connection)) return;
     if (entry.subscribers.size > 0 || entry.retiring) return;

@@ -1,6 +1,7 @@
-import type { AuthorizeRequest } from '@mqp/contracts';
+import type { AuthorizeRequest, ConnectionAclRule } from '@mqp/contracts';
 import type { AclRuleConfig } from '@mqp/config';
 import { topicMatchesFilter } from '@mqp/protocol';
+import { compileAddressMatcher, type AddressMatcher } from './address-matcher';
 import { filterCovers } from './filter-covers';
 
 type TopicPattern =
@@ -13,7 +14,7 @@ export interface AclRule {
   permission: 'allow' | 'deny';
   username?: string;
   clientid?: string;
-  ipaddr?: string;
+  ipaddr?: AddressMatcher;
   action: 'publish' | 'subscribe' | 'all';
   topics: TopicPattern[];
 }
@@ -23,15 +24,16 @@ const USERNAME = '${username}';
 // [CVE-2017-7650] a client id or username containing these would turn a placeholder into a wildcard or extra levels.
 const UNSAFE_PLACEHOLDER_VALUE = /[+#/]/;
 
-export function compileAclRule(rule: AclRuleConfig): AclRule {
+/** Compiles a configured rule; a malformed `ipaddr` throws (the config is refused at start). */
+export function compileAclRule(rule: AclRuleConfig | ConnectionAclRule): AclRule {
   const compiled: AclRule = {
     permission: rule.permission,
     action: rule.action,
     topics: rule.topics.map(compileTopic),
   };
-  if (rule.username !== undefined) compiled.username = rule.username;
-  if (rule.clientid !== undefined) compiled.clientid = rule.clientid;
-  if (rule.ipaddr !== undefined) compiled.ipaddr = rule.ipaddr;
+  if ('username' in rule && rule.username !== undefined) compiled.username = rule.username;
+  if ('clientid' in rule && rule.clientid !== undefined) compiled.clientid = rule.clientid;
+  if ('ipaddr' in rule && rule.ipaddr !== undefined) compiled.ipaddr = compileAddressMatcher(rule.ipaddr);
   return compiled;
 }
 
@@ -49,9 +51,12 @@ export function ruleMatches(rule: AclRule, req: AuthorizeRequest, topic: string)
   if (rule.username !== undefined && rule.username !== req.username) return false;
   if (rule.clientid !== undefined && rule.clientid !== req.clientId) return false;
   if (rule.ipaddr !== undefined) {
-    // AuthorizeRequest carries no peer address yet, so an address-scoped rule cannot be checked.
-    // Fail closed: such a deny rule applies to everyone, such an allow rule to no one.
-    return rule.permission === 'deny' && rule.topics.some((t) => topicMatches(t, req, topic));
+    if (req.remoteAddress === undefined) {
+      // A caller that does not say where the client is cannot be checked against an address-scoped rule.
+      // Fail closed: such a deny rule applies to everyone, such an allow rule to no one.
+      return rule.permission === 'deny' && rule.topics.some((t) => topicMatches(t, req, topic));
+    }
+    if (!rule.ipaddr(req.remoteAddress)) return false;
   }
   return rule.topics.some((t) => topicMatches(t, req, topic));
 }

@@ -1,4 +1,4 @@
-import type { AuthDenyReason, AuthenticateRequest } from '@mqp/contracts';
+import type { AuthDenyReason, AuthenticateRequest, ConnectionAclRule } from '@mqp/contracts';
 
 /**
  * One link of the authentication chain (EMQX `emqx_authn_provider`): a
@@ -6,8 +6,9 @@ import type { AuthDenyReason, AuthenticateRequest } from '@mqp/contracts';
  */
 export type ProviderDecision =
   | { decision: 'ignore' }
-  | { decision: 'allow'; superuser: boolean }
-  | { decision: 'deny'; reason: AuthDenyReason };
+  | { decision: 'allow'; superuser: boolean; expiresAt?: number; acl?: ConnectionAclRule[] }
+  /** `detail` goes to the log only, never to the client. */
+  | { decision: 'deny'; reason: AuthDenyReason; detail?: string };
 
 export interface AuthProvider {
   readonly name: string;

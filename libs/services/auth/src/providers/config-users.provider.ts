@@ -1,61 +1,58 @@
-import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { AuthenticateRequest } from '@mqp/contracts';
+import { checkPasswordHash, DEFAULT_HASHING, hashPassword, verifyPassword, type HashingOptions } from '../passwords/password-hash';
 import { IGNORE, type AuthProvider, type ProviderDecision } from './auth-provider';
-
-const pbkdf2Async = promisify(pbkdf2);
-
-/** OWASP Password Storage Cheat Sheet (and Mosquitto 2.1 / HiveMQ): PBKDF2-HMAC-SHA512 with at least 210,000 iterations. */
-export const PBKDF2_ITERATIONS = 210_000;
-const DIGEST = 'sha512';
-const KEY_BYTES = 64;
-const SALT_BYTES = 16;
 
 export interface ConfigUser {
   username: string;
-  password: string;
+  /** Plain text: hashed at start, then dropped. */
+  password?: string | undefined;
+  /** A PHC string (argon2id or PBKDF2-SHA512). */
+  passwordHash?: string | undefined;
   superuser: boolean;
 }
 
 interface HashedUser {
-  salt: Buffer;
-  key: Buffer;
+  phc: string;
   superuser: boolean;
 }
 
 /**
- * Users listed in `auth.users`. The config holds plain-text passwords, so
- * they are hashed once at start and the plain text is not kept; a CONNECT
- * password is run through the same derivation and compared in constant time.
+ * Users listed in `auth.users`. Plain-text passwords are hashed once at
+ * start with the default algorithm (argon2id) and the plain text is not kept;
+ * given hashes are checked at start so a bad one fails at boot. A CONNECT
+ * password is verified against the user's hash in constant time.
  */
 export class ConfigUsersProvider implements AuthProvider {
-  readonly name = 'config-users';
+  readonly name = 'users';
   // Keyed by username, a client-controlled string: a Map.
   private readonly users = new Map<string, HashedUser>();
   private pending: ConfigUser[] | undefined;
-  private readonly iterations: number;
-  /** Used for unknown usernames so that they cost the same time as known ones (no user enumeration by timing). */
-  private readonly decoy = { salt: randomBytes(SALT_BYTES) };
+  private readonly hashing: HashingOptions;
+  /** Verified against for unknown usernames, so they cost the same time as known ones (no user enumeration by timing). */
+  private decoy = '';
 
-  constructor(users: readonly ConfigUser[], options: { iterations?: number } = {}) {
+  constructor(users: readonly ConfigUser[], options: { hashing?: Partial<HashingOptions> } = {}) {
     this.pending = users.map((u) => ({ ...u }));
-    this.iterations = options.iterations ?? PBKDF2_ITERATIONS;
+    this.hashing = { ...DEFAULT_HASHING, ...options.hashing };
   }
 
-  isSuperuser(username: string | undefined): boolean {
-    return username !== undefined && this.users.get(username)?.superuser === true;
+  get size(): number {
+    return this.users.size + (this.pending?.length ?? 0);
   }
 
   async start(): Promise<void> {
     const users = this.pending;
     this.pending = undefined;
     if (!users) return;
-    // pbkdf2 runs on the libuv thread pool, so hashing many users does not block the event loop.
+    for (const user of users) {
+      if (user.passwordHash !== undefined) checkPasswordHash(user.passwordHash);
+    }
+    this.decoy = await hashPassword(Buffer.alloc(16), this.hashing);
+    // Hashing runs on the libuv thread pool (argon2 in Rust, pbkdf2 in OpenSSL): the event loop stays free.
     await Promise.all(
       users.map(async (user) => {
-        const salt = randomBytes(SALT_BYTES);
-        const key = await this.derive(Buffer.from(user.password, 'utf8'), salt);
-        this.users.set(user.username, { salt, key, superuser: user.superuser });
+        const phc = user.passwordHash ?? (await hashPassword(user.password ?? '', this.hashing));
+        this.users.set(user.username, { phc, superuser: user.superuser });
       }),
     );
   }
@@ -65,16 +62,11 @@ export class ConfigUsersProvider implements AuthProvider {
     const user = this.users.get(req.username);
     const password = req.password ?? Buffer.alloc(0);
     if (!user) {
-      await this.derive(password, this.decoy.salt);
+      if (this.decoy !== '') await verifyPassword(this.decoy, password);
       return IGNORE;
     }
-    const key = await this.derive(password, user.salt);
-    // Both keys have KEY_BYTES bytes, as timingSafeEqual requires.
-    if (req.password === undefined || !timingSafeEqual(key, user.key)) return { decision: 'deny', reason: 'bad_credentials' };
+    const ok = await verifyPassword(user.phc, password);
+    if (req.password === undefined || !ok) return { decision: 'deny', reason: 'bad_credentials', detail: 'wrong password' };
     return { decision: 'allow', superuser: user.superuser };
-  }
-
-  private derive(password: Buffer, salt: Buffer): Promise<Buffer> {
-    return pbkdf2Async(password, salt, this.iterations, KEY_BYTES, DIGEST);
   }
 }

@@ -1,10 +1,12 @@
-import type { AuthDenyReason } from '@mqp/contracts';
+import type { AuthDenyReason, SessionSubscription } from '@mqp/contracts';
 import { newId, type ProtocolVersion } from '@mqp/model';
 import { connackCodeFor, ReasonCode, validateTopicName } from '@mqp/protocol';
 import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import { withDeadline } from '../deadline';
+import { restoreSession } from '../session-restore';
 import { LIMITS, type GatewayContext } from '../gateway-context';
+import { OutboundTopicAliases } from '../topic-alias';
 
 /** What the steps of one CONNECT share. */
 interface ConnectFlow {
@@ -14,6 +16,10 @@ interface ConnectFlow {
   /** Set when the server chose the client id [MQTT-3.2.2-16]. */
   assignedClientId?: string;
   sessionPresent: boolean;
+  /** The resumed session's subscriptions (with sessionPresent). */
+  subscriptions?: SessionSubscription[];
+  /** Set when the server cap lowered the Session Expiry Interval the client asked for (v5 CONNACK tells it). */
+  cappedExpiry?: number;
 }
 
 /** A step answers false when it has answered the client itself (refused) and the flow must stop. */
@@ -29,6 +35,7 @@ const connectSteps: readonly ConnectStep[] = [
   authenticate,
   openSession,
   sendConnack,
+  resumeSession,
   announceConnected,
 ];
 
@@ -59,8 +66,6 @@ function validateConnect(flow: ConnectFlow): boolean {
   if (packet.will) {
     // [MQTT-3.1.2-9] the will topic is a topic name like any PUBLISH topic
     if (validateTopicName(packet.will.topic) !== undefined) return refuse(flow, ReasonCode.TopicNameInvalid, 'will_topic_invalid');
-    // a will above our Maximum QoS (1) is refused with 0x9B (MQTT 5.0 §3.2.2.3.4)
-    if ((packet.will.qos ?? 0) > 1) return refuse(flow, ReasonCode.QoSNotSupported, 'will_qos_not_supported');
     conn.will = packet.will;
   }
   const props = packet.properties;
@@ -70,13 +75,24 @@ function validateConnect(flow: ConnectFlow): boolean {
   }
   if (props?.receiveMaximum !== undefined) conn.outbound.limitWindow(props.receiveMaximum);
   if (props?.maximumPacketSize !== undefined) conn.maxOutgoingPacketSize = props.maximumPacketSize;
+  // [MQTT-3.3.2-10] [MQTT-3.3.2-11] we may send at most the client's Topic Alias Maximum; 0 or absent: none
+  if (props?.topicAliasMaximum !== undefined && props.topicAliasMaximum > 0) conn.topicAliasesOut = new OutboundTopicAliases(props.topicAliasMaximum);
+  // [MQTT-3.1.2-29] Request Problem Information 0: no Reason String or User Properties except on PUBLISH, CONNACK, DISCONNECT
+  if (props?.requestProblemInformation === false) conn.problemInformation = false;
   conn.cleanStart = packet.clean !== false;
   conn.username = packet.username;
   return true;
 }
 
+/** MQTT 3.1 allowed client ids of 1 to 23 characters; 3.1.1 and 5 lifted the upper bound for servers that accept more. */
+const MQTT31_MAX_CLIENT_ID = 23;
+
 function assignClientId(flow: ConnectFlow): boolean {
   const { packet, conn } = flow;
+  // MQTT 3.1 §3.1 (CONNECT payload): a client id of more than 23 characters is answered with return code 2 (identifier rejected)
+  if (conn.protocolVersion === 3 && packet.clientId.length > MQTT31_MAX_CLIENT_ID) {
+    return refuse(flow, ReasonCode.ClientIdentifierNotValid, 'client_id_too_long');
+  }
   if (packet.clientId.length > 0) {
     conn.clientId = packet.clientId;
     return true;
@@ -96,6 +112,7 @@ const DENY_CODES: ReadonlyMap<AuthDenyReason, number> = new Map([
   ['bad_credentials', ReasonCode.BadUserNameOrPassword],
   ['not_authorized', ReasonCode.NotAuthorized],
   ['banned', ReasonCode.Banned],
+  ['unavailable', ReasonCode.ServerUnavailable],
 ]);
 
 async function authenticate(flow: ConnectFlow): Promise<boolean> {
@@ -108,8 +125,15 @@ async function authenticate(flow: ConnectFlow): Promise<boolean> {
     };
     if (packet.username !== undefined) req.username = packet.username;
     if (packet.password !== undefined) req.password = packet.password;
+    if (conn.clientCertificate) req.certificate = conn.clientCertificate;
     const result = await withDeadline(ctx.auth.authenticate(req), ctx.config.serviceTimeoutMs, 'auth');
-    if (result.decision === 'allow') return true;
+    if (result.decision === 'allow') {
+      // The auth service keeps nothing per connection: these go back with every authorize.
+      conn.superuser = result.superuser;
+      conn.connectionAcl = result.acl;
+      if (result.expiresAt !== undefined) conn.expireAt(result.expiresAt);
+      return true;
+    }
     return refuse(flow, DENY_CODES.get(result.reason) ?? ReasonCode.NotAuthorized, `auth_${result.reason}`);
   } catch (err) {
     // HOSTILE-INPUTS "Auth service unreachable: fail closed, never open" [HiveMQ CE #72]
@@ -121,7 +145,11 @@ async function authenticate(flow: ConnectFlow): Promise<boolean> {
 async function openSession(flow: ConnectFlow): Promise<boolean> {
   const { ctx, conn, packet } = flow;
   // v3.1.1 CleanSession 0 keeps the session with no end; the session service applies its cap
-  const expiry = conn.protocolVersion === 5 ? (packet.properties?.sessionExpiryInterval ?? 0) : conn.cleanStart ? 0 : 0xffffffff;
+  const asked = conn.protocolVersion === 5 ? (packet.properties?.sessionExpiryInterval ?? 0) : conn.cleanStart ? 0 : 0xffffffff;
+  // the server caps the interval (0xFFFFFFFF "never" included); a v5 client is told in CONNACK (MQTT 5.0 §3.2.2.3.2)
+  const expiry = Math.min(asked, ctx.maxSessionExpiry);
+  if (expiry < asked && conn.protocolVersion === 5) flow.cappedExpiry = expiry;
+  conn.sessionExpiry = expiry;
   try {
     const result = await withDeadline(
       ctx.session.open({
@@ -145,6 +173,7 @@ async function openSession(flow: ConnectFlow): Promise<boolean> {
     conn.sessionOpened = true;
     // [MQTT-3.2.2-2] with Clean Start 1 the Session Present flag is 0
     flow.sessionPresent = !conn.cleanStart && result.sessionPresent;
+    if (flow.sessionPresent && result.subscriptions) flow.subscriptions = result.subscriptions;
     return true;
   } catch (err) {
     ctx.logger.warn('session open failed: refusing the client', { clientId: conn.clientId, error: err });
@@ -157,21 +186,37 @@ function sendConnack(flow: ConnectFlow): boolean {
   const connack: IConnackPacket = { cmd: 'connack', sessionPresent: flow.sessionPresent, returnCode: 0, reasonCode: 0 };
   if (conn.protocolVersion === 5) {
     connack.properties = {
-      // QoS 2 is not implemented yet: [MQTT-3.2.2-9] advertise Maximum QoS 1
-      maximumQoS: 1,
+      // Maximum QoS is left out, which means 2: every QoS is supported (MQTT 5.0 §3.2.2.3.4)
       retainAvailable: true,
       wildcardSubscriptionAvailable: true,
-      subscriptionIdentifiersAvailable: false,
-      sharedSubscriptionAvailable: false,
+      subscriptionIdentifiersAvailable: true,
+      sharedSubscriptionAvailable: true,
       maximumPacketSize: ctx.config.maxPacketSize,
       receiveMaximum: LIMITS.receiveMaximum,
-      // Topic Alias Maximum is left out, which means 0: topic aliases are not accepted yet
+      // MQTT 5.0 §3.2.2.3.8: inbound aliases accepted per connection (0 = none; HOSTILE-INPUTS.md default 10)
+      topicAliasMaximum: ctx.config.topicAliasMaximum,
     };
     if (flow.assignedClientId !== undefined) connack.properties.assignedClientIdentifier = flow.assignedClientId;
+    if (flow.cappedExpiry !== undefined) connack.properties.sessionExpiryInterval = flow.cappedExpiry;
+    // MQTT 5.0 §3.1.2.11.6: Request Response Information 1 may be answered with Response Information, the basis of response topics
+    if (packet.properties?.requestResponseInformation === true) connack.properties.responseInformation = `mqp/response/${conn.clientId}`;
+  }
+  let keepAlive = packet.keepalive ?? 0;
+  const maxKeepAlive = ctx.config.maxKeepAlive;
+  if (conn.protocolVersion === 5 && maxKeepAlive > 0 && (keepAlive === 0 || keepAlive > maxKeepAlive)) {
+    // [MQTT-3.2.2-21] the client uses the Server Keep Alive we return instead of its own (v3.1.1 cannot be told, so keeps its own)
+    keepAlive = maxKeepAlive;
+    (connack.properties ??= {}).serverKeepAlive = keepAlive;
   }
   conn.send(connack);
-  conn.accepted(packet.keepalive ?? 0);
+  conn.accepted(keepAlive);
   return true;
+}
+
+/** [MQTT-3.2.2-3] Session Present 1: the session's subscriptions and undelivered messages continue on this connection. */
+async function resumeSession(flow: ConnectFlow): Promise<boolean> {
+  if (flow.sessionPresent) await restoreSession(flow.ctx, flow.conn, flow.subscriptions ?? []);
+  return !flow.conn.isClosed;
 }
 
 function announceConnected(flow: ConnectFlow): boolean {

@@ -1,26 +1,33 @@
 import { newId, type Message } from '@mqp/model';
 import { ReasonCode, validateTopicName } from '@mqp/protocol';
+import { isUtf8 } from 'node:buffer';
 import type { IPublishPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
-import type { GatewayContext } from '../gateway-context';
+import { LIMITS, type GatewayContext } from '../gateway-context';
 import { messagePropertiesOf } from '../publish-codec';
 import { mayPublish, routeMessage } from '../publish-pipeline';
+import { resolveInboundAlias } from '../topic-alias';
 
 export async function handlePublish(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): Promise<void> {
   try {
     await publish(ctx, conn, packet);
   } finally {
-    if (packet.qos === 1) conn.unackedInbound--;
+    if (packet.qos > 0) conn.unackedInbound--;
   }
 }
 
 async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): Promise<void> {
-  // [MQTT-3.2.2-11] a PUBLISH above the advertised Maximum QoS (1) is a protocol error: DISCONNECT 0x9B (v3.1.1: the connection closes)
-  if (packet.qos > 1) return conn.disconnect(ReasonCode.QoSNotSupported, 'qos_not_supported');
-  if (packet.properties?.topicAlias !== undefined) {
-    // [MQTT-3.3.2-8] Topic Alias Maximum is 0 (absent from our CONNACK), so any alias is invalid: 0x94
-    return conn.disconnect(ReasonCode.TopicAliasInvalid, 'topic_alias_invalid');
+  if (packet.qos === 2) {
+    const id = packet.messageId ?? 0;
+    forgetExpiredAwaitingRel(conn, Date.now());
+    // [MQTT-4.3.3-10] a PUBLISH whose packet id still awaits PUBREL is the same message again: PUBREC, not forwarded twice
+    if (conn.awaitingRel.has(id)) return pubrec(conn, packet, ReasonCode.Success);
+    // a v3.1.1 client (no Receive Maximum) with too many QoS 2 flows open is cut off like a v5 one past ours (0x93)
+    if (conn.awaitingRel.size >= LIMITS.awaitingRelMax) return conn.disconnect(ReasonCode.ReceiveMaximumExceeded, 'awaiting_rel_full');
   }
+  // [MQTT-3.3.2-8] [MQTT-3.3.2-9] aliases within the Topic Alias Maximum of our CONNACK; an empty topic takes the alias's topic
+  const aliasRefused = resolveInboundAlias(packet, conn.topicAliasesIn, conn.protocolVersion === 5 ? ctx.config.topicAliasMaximum : 0);
+  if (aliasRefused !== undefined) return conn.disconnect(aliasRefused.reasonCode, aliasRefused.reason);
   if (packet.properties?.subscriptionIdentifier !== undefined) {
     // [MQTT-3.3.4-6] a client PUBLISH must not contain a Subscription Identifier
     return conn.disconnect(ReasonCode.ProtocolError, 'subscription_identifier_in_publish');
@@ -32,6 +39,15 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     ctx.metrics.dropped.inc();
     // v5 says why [MQTT-3.4.2-1]; v3.1.1 has no negative PUBACK, so it gets a plain one and the message is dropped
     if (packet.qos === 1) puback(conn, packet, ReasonCode.NotAuthorized);
+    // v5: a PUBREC >= 0x80 ends the flow (no PUBREL follows); v3.1.1: a plain PUBREC, and the PUBREL gets its PUBCOMP anyway
+    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.NotAuthorized);
+    return;
+  }
+  // MQTT 5.0 §3.3.2.3.2: Payload Format Indicator 1 promises UTF-8; the server MAY check it and answer 0x99 Payload format invalid
+  if (packet.properties?.payloadFormatIndicator === true && !isUtf8(payloadOf(packet))) {
+    ctx.metrics.dropped.inc();
+    if (packet.qos === 1) puback(conn, packet, ReasonCode.PayloadFormatInvalid);
+    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.PayloadFormatInvalid);
     return;
   }
 
@@ -39,7 +55,7 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
   const message: Message = {
     id: newId(),
     topic: packet.topic,
-    payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+    payload: payloadOf(packet),
     qos: packet.qos,
     retain: packet.retain,
     origin: { clientId: conn.clientId, gatewayId: ctx.gatewayId },
@@ -54,6 +70,28 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
   if (conn.isClosed) return;
   // [MQTT-4.3.2-2] QoS 1: PUBACK once the message is owned; a retained store failure is reported to v5 clients
   if (packet.qos === 1) puback(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError);
+  if (packet.qos === 2) {
+    // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
+    if (retained || conn.protocolVersion !== 5) conn.awaitingRel.set(packet.messageId ?? 0, now);
+    pubrec(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError);
+  }
+}
+
+/** Drops QoS 2 ids whose PUBREL never came (EMQX await_rel_timeout); the map is in arrival order. */
+export function forgetExpiredAwaitingRel(conn: Connection, now: number): void {
+  for (const [id, at] of conn.awaitingRel) {
+    if (now - at < LIMITS.awaitingRelTimeoutMs) return;
+    conn.awaitingRel.delete(id);
+  }
+}
+
+function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number): void {
+  if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
+  else conn.send({ cmd: 'pubrec', messageId: packet.messageId });
+}
+
+function payloadOf(packet: IPublishPacket): Buffer {
+  return Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
 }
 
 function puback(conn: Connection, packet: IPublishPacket, reasonCode: number): void {

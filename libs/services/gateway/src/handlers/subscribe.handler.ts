@@ -5,14 +5,22 @@ import type { ClientSubscription, Connection } from '../connection';
 import { withDeadline } from '../deadline';
 import { sendRetained } from '../fan-out';
 import type { GatewayContext } from '../gateway-context';
+import { authorizeRequest } from '../authorize-request';
 
-/** Highest QoS this gateway grants until QoS 2 lands (CONNACK says Maximum QoS 1). */
-const MAX_QOS: QoS = 1;
+/** Highest QoS this gateway grants: all of them. */
+const MAX_QOS: QoS = 2;
 
 export async function handleSubscribe(ctx: GatewayContext, conn: Connection, packet: ISubscribePacket): Promise<void> {
-  if (packet.properties?.subscriptionIdentifier !== undefined) {
-    // MQTT 5.0 §3.2.2.3.12: Subscription Identifiers Available is 0 in our CONNACK, so using one is a protocol error (0xA1)
-    return conn.disconnect(ReasonCode.SubscriptionIdentifiersNotSupported, 'subscription_identifier_not_supported');
+  const subscriptionId = packet.properties?.subscriptionIdentifier;
+  // MQTT 5.0 §3.8.2.1.2: a Subscription Identifier is 1..268,435,455; 0 is a Protocol Error
+  if (subscriptionId !== undefined && (typeof subscriptionId !== 'number' || subscriptionId < 1 || subscriptionId > 268_435_455)) {
+    return conn.disconnect(ReasonCode.ProtocolError, 'subscription_identifier_invalid');
+  }
+  for (const request of packet.subscriptions) {
+    // [MQTT-3.8.3-4] No Local on a shared subscription is a Protocol Error
+    if (conn.protocolVersion === 5 && request.nl === true && parseSharedFilter(request.topic) !== undefined) {
+      return conn.disconnect(ReasonCode.ProtocolError, 'no_local_on_shared_subscription');
+    }
   }
   const v5 = conn.protocolVersion === 5;
   const codes: number[] = [];
@@ -20,7 +28,7 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
   const before = new Set(conn.subscriptions.keys());
   const retainedFor: ClientSubscription[] = [];
   for (const request of packet.subscriptions) {
-    const code = await subscribeOne(ctx, conn, request, retainedFor);
+    const code = await subscribeOne(ctx, conn, request, retainedFor, subscriptionId);
     if (conn.isClosed) return;
     if (code <= MAX_QOS) granted.add(request.topic);
     codes.push(v5 || code <= MAX_QOS ? code : SUBACK_FAILURE_V3);
@@ -51,16 +59,23 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
 }
 
 /** Returns the granted QoS, or a v5 failure reason code (mapped to 0x80 for v3.1.1 by the caller). */
-async function subscribeOne(ctx: GatewayContext, conn: Connection, request: ISubscription, retainedFor: ClientSubscription[]): Promise<number> {
+async function subscribeOne(
+  ctx: GatewayContext,
+  conn: Connection,
+  request: ISubscription,
+  retainedFor: ClientSubscription[],
+  subscriptionId: number | undefined,
+): Promise<number> {
   const filter = request.topic;
   // [MQTT-3.8.3-1] [MQTT-4.7.1-1] an invalid filter is refused for that entry only
   if (validateTopicFilter(filter) !== undefined) return ReasonCode.TopicFilterInvalid;
-  // Shared subscriptions are a later issue; the CONNACK says Shared Subscription Available 0 (MQTT 5.0 §3.2.2.3.13)
-  if (parseSharedFilter(filter) !== undefined) return ReasonCode.SharedSubscriptionsNotSupported;
-  if (!(await maySubscribe(ctx, conn, filter))) return ReasonCode.NotAuthorized;
+  // `$share/{group}/{filter}` and `$queue/{filter}` (validated above: `$share//a`, `$share/g`, `$share/+/a` got 0x8F)
+  const share = parseSharedFilter(filter);
+  // a shared subscription is authorized for the topic filter it shares, as EMQX does
+  if (!(await maySubscribe(ctx, conn, share?.filter ?? filter))) return ReasonCode.NotAuthorized;
   if (conn.isClosed) return ReasonCode.UnspecifiedError;
 
-  // [MQTT-3.2.2-10] a QoS 2 request is accepted and granted the server maximum, 1
+  // every QoS is supported, so the granted QoS is the one requested
   const qos = (request.qos > MAX_QOS ? MAX_QOS : request.qos) as QoS;
   const existed = conn.subscriptions.has(filter);
   const sub: ClientSubscription = {
@@ -70,6 +85,8 @@ async function subscribeOne(ctx: GatewayContext, conn: Connection, request: ISub
     retainAsPublished: conn.protocolVersion === 5 && request.rap === true,
     connection: conn,
   };
+  if (subscriptionId !== undefined && conn.protocolVersion === 5) sub.subscriptionId = subscriptionId;
+  if (share !== undefined) sub.share = share;
   // [MQTT-3.8.4-3] the same filter again replaces the existing subscription
   conn.subscriptions.set(filter, sub);
   await ctx.subscriptions.add(sub);
@@ -80,14 +97,14 @@ async function subscribeOne(ctx: GatewayContext, conn: Connection, request: ISub
   }
   // Retain Handling: 0 send retained, 1 only if the subscription is new, 2 never [MQTT-3.3.1-9..11]; v3.1.1 always sends
   const rh = conn.protocolVersion === 5 ? (request.rh ?? 0) : 0;
-  if (rh === 0 || (rh === 1 && !existed)) retainedFor.push(sub);
+  // MQTT 5.0 §4.8.2: retained messages are not sent for a shared subscription
+  if (share === undefined && (rh === 0 || (rh === 1 && !existed))) retainedFor.push(sub);
   return qos;
 }
 
 async function maySubscribe(ctx: GatewayContext, conn: Connection, filter: string): Promise<boolean> {
   try {
-    const req: Parameters<typeof ctx.auth.authorize>[0] = { clientId: conn.clientId, action: 'subscribe', topic: filter };
-    if (conn.username !== undefined) req.username = conn.username;
+    const req = authorizeRequest(conn, 'subscribe', filter);
     return (await withDeadline(ctx.auth.authorize(req), ctx.config.serviceTimeoutMs, 'auth')).allow;
   } catch (err) {
     // fail closed
@@ -103,7 +120,7 @@ async function deliverRetained(ctx: GatewayContext, conn: Connection, sub: Clien
       if (conn.isClosed) return;
       // [MQTT-3.8.3-3] No Local also covers retained messages the client itself published
       if (sub.noLocal && message.origin.clientId === conn.clientId) continue;
-      sendRetained(conn, ctx.metrics, message, sub.qos);
+      sendRetained(conn, ctx.metrics, message, sub.qos, sub.subscriptionId);
     }
   } catch (err) {
     ctx.logger.warn('retained messages not delivered', { clientId: conn.clientId, filter: sub.filter, error: err });

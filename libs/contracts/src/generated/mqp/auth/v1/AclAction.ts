@@ -4,6 +4,7 @@ export const AclAction = {
   ACL_ACTION_UNSPECIFIED: 'ACL_ACTION_UNSPECIFIED',
   ACL_ACTION_PUBLISH: 'ACL_ACTION_PUBLISH',
   ACL_ACTION_SUBSCRIBE: 'ACL_ACTION_SUBSCRIBE',
+  ACL_ACTION_ALL: 'ACL_ACTION_ALL',
 } as const;
 
 export type AclAction =
@@ -13,5 +14,7 @@ export type AclAction =
   | 1
   | 'ACL_ACTION_SUBSCRIBE'
   | 2
+  | 'ACL_ACTION_ALL'
+  | 3
 
 export type AclAction__Output = typeof AclAction[keyof typeof AclAction]

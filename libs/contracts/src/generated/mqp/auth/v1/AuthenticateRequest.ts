@@ -1,5 +1,6 @@
 // Original file: libs/contracts/proto/mqp/auth/v1/auth.proto
 
+import type { ClientCertificate as _mqp_auth_v1_ClientCertificate, ClientCertificate__Output as _mqp_auth_v1_ClientCertificate__Output } from '../../../mqp/auth/v1/ClientCertificate';
 
 export interface AuthenticateRequest {
   'clientId'?: (string);
@@ -7,8 +8,10 @@ export interface AuthenticateRequest {
   'password'?: (Buffer | Uint8Array | string);
   'remoteAddress'?: (string);
   'protocolVersion'?: (number);
+  'certificate'?: (_mqp_auth_v1_ClientCertificate | null);
   '_username'?: "username";
   '_password'?: "password";
+  '_certificate'?: "certificate";
 }
 
 export interface AuthenticateRequest__Output {
@@ -17,6 +20,8 @@ export interface AuthenticateRequest__Output {
   'password'?: (Buffer);
   'remoteAddress': (string);
   'protocolVersion': (number);
+  'certificate'?: (_mqp_auth_v1_ClientCertificate__Output | null);
   '_username'?: "username";
   '_password'?: "password";
+  '_certificate'?: "certificate";
 }

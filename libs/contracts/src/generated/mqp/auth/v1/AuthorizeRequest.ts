@@ -1,13 +1,19 @@
 // Original file: libs/contracts/proto/mqp/auth/v1/auth.proto
 
 import type { AclAction as _mqp_auth_v1_AclAction, AclAction__Output as _mqp_auth_v1_AclAction__Output } from '../../../mqp/auth/v1/AclAction';
+import type { AclRule as _mqp_auth_v1_AclRule, AclRule__Output as _mqp_auth_v1_AclRule__Output } from '../../../mqp/auth/v1/AclRule';
 
 export interface AuthorizeRequest {
   'clientId'?: (string);
   'username'?: (string);
   'action'?: (_mqp_auth_v1_AclAction);
   'topic'?: (string);
+  'remoteAddress'?: (string);
+  'superuser'?: (boolean);
+  'connectionAcl'?: (_mqp_auth_v1_AclRule)[];
   '_username'?: "username";
+  '_remoteAddress'?: "remoteAddress";
+  '_superuser'?: "superuser";
 }
 
 export interface AuthorizeRequest__Output {
@@ -15,5 +21,10 @@ export interface AuthorizeRequest__Output {
   'username'?: (string);
   'action': (_mqp_auth_v1_AclAction__Output);
   'topic': (string);
+  'remoteAddress'?: (string);
+  'superuser'?: (boolean);
+  'connectionAcl': (_mqp_auth_v1_AclRule__Output)[];
   '_username'?: "username";
+  '_remoteAddress'?: "remoteAddress";
+  '_superuser'?: "superuser";
 }

@@ -5,6 +5,7 @@ export const DenyReason = {
   DENY_REASON_BAD_CREDENTIALS: 'DENY_REASON_BAD_CREDENTIALS',
   DENY_REASON_NOT_AUTHORIZED: 'DENY_REASON_NOT_AUTHORIZED',
   DENY_REASON_BANNED: 'DENY_REASON_BANNED',
+  DENY_REASON_UNAVAILABLE: 'DENY_REASON_UNAVAILABLE',
 } as const;
 
 export type DenyReason =
@@ -16,5 +17,7 @@ export type DenyReason =
   | 2
   | 'DENY_REASON_BANNED'
   | 3
+  | 'DENY_REASON_UNAVAILABLE'
+  | 4
 
 export type DenyReason__Output = typeof DenyReason[keyof typeof DenyReason]

@@ -10,6 +10,10 @@ import type { OpenRequest as _mqp_session_v1_OpenRequest, OpenRequest__Output as
 import type { OpenResponse as _mqp_session_v1_OpenResponse, OpenResponse__Output as _mqp_session_v1_OpenResponse__Output } from '../../../mqp/session/v1/OpenResponse';
 import type { ResetGatewayRequest as _mqp_session_v1_ResetGatewayRequest, ResetGatewayRequest__Output as _mqp_session_v1_ResetGatewayRequest__Output } from '../../../mqp/session/v1/ResetGatewayRequest';
 import type { ResetGatewayResponse as _mqp_session_v1_ResetGatewayResponse, ResetGatewayResponse__Output as _mqp_session_v1_ResetGatewayResponse__Output } from '../../../mqp/session/v1/ResetGatewayResponse';
+import type { ResumeRequest as _mqp_session_v1_ResumeRequest, ResumeRequest__Output as _mqp_session_v1_ResumeRequest__Output } from '../../../mqp/session/v1/ResumeRequest';
+import type { ResumeResponse as _mqp_session_v1_ResumeResponse, ResumeResponse__Output as _mqp_session_v1_ResumeResponse__Output } from '../../../mqp/session/v1/ResumeResponse';
+import type { SuspendRequest as _mqp_session_v1_SuspendRequest, SuspendRequest__Output as _mqp_session_v1_SuspendRequest__Output } from '../../../mqp/session/v1/SuspendRequest';
+import type { SuspendResponse as _mqp_session_v1_SuspendResponse, SuspendResponse__Output as _mqp_session_v1_SuspendResponse__Output } from '../../../mqp/session/v1/SuspendResponse';
 
 export interface SessionClient extends grpc.Client {
   Close(argument: _mqp_session_v1_CloseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_CloseResponse__Output>): grpc.ClientUnaryCall;
@@ -44,6 +48,24 @@ export interface SessionClient extends grpc.Client {
   resetGateway(argument: _mqp_session_v1_ResetGatewayRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
   resetGateway(argument: _mqp_session_v1_ResetGatewayRequest, callback: grpc.requestCallback<_mqp_session_v1_ResetGatewayResponse__Output>): grpc.ClientUnaryCall;
   
+  Resume(argument: _mqp_session_v1_ResumeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  Resume(argument: _mqp_session_v1_ResumeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  Resume(argument: _mqp_session_v1_ResumeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  Resume(argument: _mqp_session_v1_ResumeRequest, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  resume(argument: _mqp_session_v1_ResumeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  resume(argument: _mqp_session_v1_ResumeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  resume(argument: _mqp_session_v1_ResumeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  resume(argument: _mqp_session_v1_ResumeRequest, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
+  
+  Suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  Suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  Suspend(argument: _mqp_session_v1_SuspendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  Suspend(argument: _mqp_session_v1_SuspendRequest, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  suspend(argument: _mqp_session_v1_SuspendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  suspend(argument: _mqp_session_v1_SuspendRequest, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface SessionHandlers extends grpc.UntypedServiceImplementation {
@@ -55,6 +77,10 @@ export interface SessionHandlers extends grpc.UntypedServiceImplementation {
   
   ResetGateway: grpc.handleUnaryCall<_mqp_session_v1_ResetGatewayRequest__Output, _mqp_session_v1_ResetGatewayResponse>;
   
+  Resume: grpc.handleUnaryCall<_mqp_session_v1_ResumeRequest__Output, _mqp_session_v1_ResumeResponse>;
+  
+  Suspend: grpc.handleUnaryCall<_mqp_session_v1_SuspendRequest__Output, _mqp_session_v1_SuspendResponse>;
+  
 }
 
 export interface SessionDefinition extends grpc.ServiceDefinition {
@@ -62,4 +88,6 @@ export interface SessionDefinition extends grpc.ServiceDefinition {
   List: MethodDefinition<_mqp_session_v1_ListRequest, _mqp_session_v1_ListResponse, _mqp_session_v1_ListRequest__Output, _mqp_session_v1_ListResponse__Output>
   Open: MethodDefinition<_mqp_session_v1_OpenRequest, _mqp_session_v1_OpenResponse, _mqp_session_v1_OpenRequest__Output, _mqp_session_v1_OpenResponse__Output>
   ResetGateway: MethodDefinition<_mqp_session_v1_ResetGatewayRequest, _mqp_session_v1_ResetGatewayResponse, _mqp_session_v1_ResetGatewayRequest__Output, _mqp_session_v1_ResetGatewayResponse__Output>
+  Resume: MethodDefinition<_mqp_session_v1_ResumeRequest, _mqp_session_v1_ResumeResponse, _mqp_session_v1_ResumeRequest__Output, _mqp_session_v1_ResumeResponse__Output>
+  Suspend: MethodDefinition<_mqp_session_v1_SuspendRequest, _mqp_session_v1_SuspendResponse, _mqp_session_v1_SuspendRequest__Output, _mqp_session_v1_SuspendResponse__Output>
 }

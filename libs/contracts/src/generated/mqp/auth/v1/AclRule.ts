@@ -1,0 +1,15 @@
+// Original file: libs/contracts/proto/mqp/auth/v1/auth.proto
+
+import type { AclAction as _mqp_auth_v1_AclAction, AclAction__Output as _mqp_auth_v1_AclAction__Output } from '../../../mqp/auth/v1/AclAction';
+
+export interface AclRule {
+  'allow'?: (boolean);
+  'action'?: (_mqp_auth_v1_AclAction);
+  'topics'?: (string)[];
+}
+
+export interface AclRule__Output {
+  'allow': (boolean);
+  'action': (_mqp_auth_v1_AclAction__Output);
+  'topics': (string)[];
+}

@@ -1,0 +1,11 @@
+// Original file: libs/contracts/proto/mqp/auth/v1/auth.proto
+
+import type { Ban as _mqp_auth_v1_Ban, Ban__Output as _mqp_auth_v1_Ban__Output } from '../../../mqp/auth/v1/Ban';
+
+export interface BanRequest {
+  'ban'?: (_mqp_auth_v1_Ban | null);
+}
+
+export interface BanRequest__Output {
+  'ban': (_mqp_auth_v1_Ban__Output | null);
+}

@@ -1,0 +1,16 @@
+// Original file: libs/contracts/proto/mqp/session/v1/session.proto
+
+
+export interface Subscription {
+  'filter'?: (string);
+  'qos'?: (number);
+  'noLocal'?: (boolean);
+  'retainAsPublished'?: (boolean);
+}
+
+export interface Subscription__Output {
+  'filter': (string);
+  'qos': (number);
+  'noLocal': (boolean);
+  'retainAsPublished': (boolean);
+}

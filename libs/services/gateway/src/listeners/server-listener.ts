@@ -1,0 +1,67 @@
+import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Logger } from '@mqp/runtime';
+import type { Listener, TransportName } from './transport';
+
+/**
+ * What every listener does the same way, whatever runs on top of the TCP
+ * server (plain, TLS, HTTP upgrade): bind, report the bound port, remember
+ * the raw sockets it accepted so `close` can end those whose handshake never
+ * finished, and close.
+ */
+export class ServerListener implements Listener {
+  private bound = false;
+  private readonly sockets = new Set<Socket>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly transport: TransportName,
+    private readonly server: Server,
+    private readonly address: { host: string; port: number },
+    private readonly logger: Logger,
+  ) {
+    // 'connection' is the raw TCP socket for net, tls and http servers alike
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<void> {
+    const { server } = this;
+    const { host, port } = this.address;
+    // the listen error is passed on as it is: the CLI turns EADDRINUSE (with its address and port) into its one-line reason
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.logger.error('listener error', { transport: this.transport, error: err }));
+    this.bound = true;
+  }
+
+  port(): number {
+    if (!this.bound) return 0;
+    const address = this.server.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : 0;
+  }
+
+  listening(): boolean {
+    return this.bound;
+  }
+
+  stopAccepting(): Promise<void> {
+    this.bound = false;
+    // resolves on the server's 'close', which waits for every socket it accepted to end
+    this.closing ??= this.server.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
+    return this.closing;
+  }
+
+  async close(): Promise<void> {
+    const closed = this.stopAccepting();
+    // the gateway has already closed its connections gracefully; what is left never finished a handshake
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+}

@@ -1,0 +1,59 @@
+import type { SessionMessage, SessionSubscription } from '@mqp/contracts';
+import type { ClientSubscription, Connection } from './connection';
+import { withDeadline } from './deadline';
+import type { GatewayContext } from './gateway-context';
+import type { InflightEntry, OutboundPublish } from './outbound-queue';
+import { serializePublish } from './publish-codec';
+
+/**
+ * Resumes a persistent session on a new connection (after its CONNACK with
+ * Session Present 1): its subscriptions go back into the local table without
+ * retained replay, then the session service stops capturing and hands over
+ * what it held. Old messages go first — inflight ones resent with DUP=1 and
+ * their packet ids [MQTT-4.4.0-1] — and live ones that arrived meanwhile wait
+ * behind them (per-client order), duplicates removed by message id.
+ * Never throws: a failure leaves the connection with what could be restored.
+ */
+export async function restoreSession(ctx: GatewayContext, conn: Connection, subscriptions: readonly SessionSubscription[]): Promise<void> {
+  conn.outbound.hold();
+  try {
+    const added: string[] = [];
+    for (const s of subscriptions) {
+      const sub: ClientSubscription = { filter: s.filter, qos: s.qos, noLocal: s.noLocal, retainAsPublished: s.retainAsPublished, connection: conn };
+      conn.subscriptions.set(s.filter, sub);
+      await ctx.subscriptions.add(sub);
+      if (conn.isClosed) {
+        // the close hook already ran over conn.subscriptions; take what it may have missed back out
+        for (const f of [...added, s.filter]) ctx.subscriptions.remove(conn, f);
+        return;
+      }
+      added.push(s.filter);
+    }
+    if (added.length > 0) {
+      withDeadline(ctx.router.addRoutes({ gatewayId: ctx.gatewayId, filters: added }), ctx.config.serviceTimeoutMs, 'router').catch((err: unknown) =>
+        ctx.logger.warn('addRoutes failed', { clientId: conn.clientId, error: err }),
+      );
+    }
+    const held = await withDeadline(ctx.session.resume({ clientId: conn.clientId, connectionId: conn.id }), ctx.config.serviceTimeoutMs, 'session');
+    if (conn.isClosed) return;
+    const now = Date.now();
+    for (const id of held.awaitingRel) conn.awaitingRel.set(id, now);
+    const inflight: InflightEntry[] = [];
+    for (const m of held.inflight) {
+      if (m.packetId === undefined) continue;
+      inflight.push({ packetId: m.packetId, publish: outboundOf(conn, m, now), released: m.released === true });
+    }
+    const queued = held.queued.filter((m) => m.qos > 0 && (m.message.expiresAt === undefined || m.message.expiresAt > now)).map((m) => outboundOf(conn, m, now));
+    conn.outbound.restore(inflight, queued);
+  } catch (err) {
+    ctx.logger.warn('session not fully restored', { clientId: conn.clientId, error: err });
+  } finally {
+    conn.outbound.resume();
+  }
+}
+
+function outboundOf(conn: Connection, m: SessionMessage, now: number): OutboundPublish {
+  const qos = m.qos === 2 ? 2 : 1;
+  const bytes = serializePublish(m.message, { qos, retain: false, protocolVersion: conn.protocolVersion === 5 ? 5 : 4, now });
+  return { bytes: bytes.bytes, packetIdOffset: bytes.packetIdOffset, messageId: m.message.id, topic: m.message.topic, qos, message: m.message };
+}

@@ -1,0 +1,295 @@
+import { performance } from 'node:perf_hooks';
+import { machineBusySeconds, type ProcMonitor } from './proc-monitor';
+import { Publisher, PubSubRun, Subscriber, type PubSubSettings } from './pubsub-run';
+import { openAll, RawClient } from './raw-client';
+
+export const SCENARIOS = ['fanin', 'fanout', 'p2p-q0', 'p2p-q1', 'conn', 'latency'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** The broker under test: its MQTT ports and a monitor of its processes. */
+export interface Target {
+  /** One port per gateway; subscribers use the first, publishers the last (cross-gateway in split mode). */
+  ports: number[];
+  monitor: ProcMonitor;
+}
+
+export interface ScenarioOptions {
+  warmupS: number;
+  durationS: number;
+  payloadSize: number;
+  /** Deliveries in flight end to end, over all publishers (see PubSubSettings.inflight). */
+  inflight: number;
+  /** QoS 1 PUBLISHes awaiting PUBACK per publisher. */
+  ackWindow: number;
+  faninPublishers: number;
+  fanoutSubscribers: number;
+  pairs: number;
+  connections: number;
+  /** Connection attempts in flight. */
+  concurrency: number;
+  /** Total msg/s for `latency` (required for it). */
+  latencyRate?: number;
+  /** Prefix of client ids and topics (distinct per run). */
+  prefix: string;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_OPTIONS: ScenarioOptions = {
+  warmupS: 2,
+  durationS: 10,
+  payloadSize: 64,
+  inflight: 10_000,
+  ackWindow: 100,
+  faninPublishers: 10,
+  fanoutSubscribers: 100,
+  pairs: 100,
+  connections: 15_000,
+  concurrency: 200,
+  prefix: 'bench',
+};
+
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  /** Deliveries per second (conn: connects per second). */
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Messages published (counted per publisher→subscriber stream). */
+  expected: number;
+  lost: number;
+  duplicates: number;
+  /** Broker CPU over the measured interval, % of one core. */
+  cpuPct: number;
+  peakRssBytes: number;
+  /** The load generator's own CPU over the interval, % of one core (near 100 = the generator is the limit). */
+  genCpuPct: number;
+  /** CPU used by everything else on the machine over the interval, % of one core (other work competing for the cores). */
+  otherCpuPct: number;
+  /** latency: the fixed total rate asked for. */
+  targetRate?: number;
+  /** conn: connections open, and broker RSS growth per connection. */
+  connections?: number;
+  bytesPerConnection?: number;
+  errors: string[];
+}
+
+export async function runScenario(name: ScenarioName, target: Target, options: ScenarioOptions): Promise<ScenarioResult> {
+  if (name === 'conn') return runConn(target, options);
+  const o = options;
+  const pre = `${o.prefix}/${name}`;
+  switch (name) {
+    case 'fanin':
+      return runPubSub(name, target, o, { qos: 0 }, o.faninPublishers, 1, (p) => `${pre}/${p}`, () => `${pre}/+`, () => true);
+    case 'fanout':
+      return runPubSub(name, target, o, { qos: 0 }, 1, o.fanoutSubscribers, () => pre, () => pre, () => true);
+    case 'p2p-q0':
+    case 'p2p-q1':
+      return runPubSub(name, target, o, { qos: name === 'p2p-q1' ? 1 : 0 }, o.pairs, o.pairs, (p) => `${pre}/${p}`, (s) => `${pre}/${s}`, (s, p) => s === p);
+    case 'latency': {
+      if (!o.latencyRate) throw new Error('latency needs a fixed rate (half of the p2p-q0 maximum)');
+      return runPubSub(name, target, o, { qos: 0, rate: o.latencyRate }, o.pairs, o.pairs, (p) => `${pre}/${p}`, (s) => `${pre}/${s}`, (s, p) => s === p);
+    }
+  }
+}
+
+async function runPubSub(
+  scenario: ScenarioName,
+  target: Target,
+  o: ScenarioOptions,
+  shape: { qos: 0 | 1; rate?: number },
+  publisherCount: number,
+  subscriberCount: number,
+  topicOf: (publisher: number) => string,
+  filterOf: (subscriber: number) => string,
+  expects: (subscriber: number, publisher: number) => boolean,
+): Promise<ScenarioResult> {
+  const settings: PubSubSettings = { qos: shape.qos, payloadSize: o.payloadSize, inflight: o.inflight, ackWindow: o.ackWindow, rate: shape.rate };
+  const errors: string[] = [];
+  const run = new PubSubRun();
+  const subPort = target.ports[0]!;
+  const pubPort = target.ports[target.ports.length - 1]!;
+  const deadline = Date.now() + 30_000;
+  target.monitor.resetPeak();
+  target.monitor.start();
+  const clients: RawClient[] = [];
+  try {
+    const subs = await openAll(
+      subscriberCount,
+      async (i) => {
+        const c = await RawClient.open(subPort, `${o.prefix}-${scenario}-s${i}`);
+        clients.push(c);
+        const sub = new Subscriber(run, c);
+        c.sink = sub;
+        await c.subscribe(filterOf(i), shape.qos);
+        return sub;
+      },
+      o.concurrency,
+      deadline,
+    );
+    errors.push(...subs.failures.slice(0, 5));
+    const pubs = await openAll(
+      publisherCount,
+      async (i) => {
+        const c = await RawClient.open(pubPort, `${o.prefix}-${scenario}-p${i}`);
+        clients.push(c);
+        const ratePer = shape.rate !== undefined ? shape.rate / publisherCount : undefined;
+        const pub = new Publisher(run, c, i, topicOf(i), settings, ratePer);
+        c.sink = pub;
+        return pub;
+      },
+      o.concurrency,
+      deadline,
+    );
+    errors.push(...pubs.failures.slice(0, 5));
+    subs.opened.forEach((s) => s && run.subscribers.push(s));
+    pubs.opened.forEach((p) => p && run.publishers.push(p));
+    for (const [si, s] of subs.opened.entries()) {
+      if (!s) continue;
+      for (const [pi, p] of pubs.opened.entries()) if (p && expects(si, pi)) run.link(s, p);
+    }
+    const active = run.publishers.filter((p) => p.fan > 0);
+    if (active.length === 0) throw new Error(`nothing to measure: ${errors.join('; ')}`);
+    for (const p of active) p.window = Math.max(1, Math.ceil(o.inflight / (active.length * p.fan)));
+
+    // Subscriptions can take effect after SUBACK (split mode: the bus); wait until a probe gets through every stream.
+    const probeDeadline = Date.now() + 10_000;
+    while (!run.allReady() && Date.now() < probeDeadline) {
+      for (const p of run.unready()) p.sendProbe();
+      await sleep(100);
+    }
+    if (!run.allReady()) errors.push('some subscriptions never received a probe within 10 s');
+
+    const stallTimer = setInterval(() => {
+      const now = performance.now();
+      for (const p of active) p.checkStall(now);
+    }, 250);
+    // At a fixed rate nothing else wakes an idle publisher: tick every millisecond.
+    const rateTimer = shape.rate !== undefined ? setInterval(() => active.forEach((p) => run.wake(p)), 1) : undefined;
+    for (const p of active) p.start();
+    await sleep(o.warmupS * 1000);
+
+    run.measuring = true;
+    const t0 = performance.now();
+    const cpu0 = target.monitor.cpuSeconds();
+    const gen0 = process.cpuUsage();
+    const busy0 = machineBusySeconds();
+    await sleep(o.durationS * 1000);
+    run.measuring = false;
+    const elapsedS = (performance.now() - t0) / 1000;
+    const cpu1 = target.monitor.cpuSeconds();
+    const gen = process.cpuUsage(gen0);
+    const busy = machineBusySeconds() - busy0;
+    for (const p of active) p.stopped = true;
+    if (rateTimer) clearInterval(rateTimer);
+
+    await drain(run, shape.qos);
+    clearInterval(stallTimer);
+    const stalls = active.reduce((n, p) => n + p.stalls, 0);
+    if (stalls) errors.push(`${stalls} publisher window stalls (> 1 s without progress)`);
+    if (run.unexpected) errors.push(`${run.unexpected} unexpected messages`);
+    const unacked = active.reduce((n, p) => n + p.inFlightAcks, 0);
+    if (unacked) errors.push(`${unacked} PUBACKs missing at the end`);
+    let expected = 0;
+    for (const st of run.streams()) expected += st.publisher.seq;
+    return {
+      scenario,
+      rate: run.measured / elapsedS,
+      p50Ms: run.latency.quantile(0.5),
+      p99Ms: run.latency.quantile(0.99),
+      expected,
+      lost: run.missing(),
+      duplicates: run.duplicates,
+      cpuPct: ((cpu1 - cpu0) / elapsedS) * 100,
+      peakRssBytes: target.monitor.peakRssBytes,
+      genCpuPct: ((gen.user + gen.system) / 1e6 / elapsedS) * 100,
+      otherCpuPct: Math.max(0, ((busy - (cpu1 - cpu0) - (gen.user + gen.system) / 1e6) / elapsedS) * 100),
+      targetRate: shape.rate,
+      errors,
+    };
+  } finally {
+    target.monitor.stop();
+    await closeAll(clients);
+  }
+}
+
+/** After the publishers stop: wait until every stream has all it was sent (and QoS 1 acks), or progress stops. */
+async function drain(run: PubSubRun, qos: 0 | 1): Promise<void> {
+  const end = Date.now() + 10_000;
+  let last = -1;
+  let lastChange = Date.now();
+  while (Date.now() < end) {
+    const acks = qos ? run.publishers.reduce((n, p) => n + p.inFlightAcks, 0) : 0;
+    if (run.missing() === 0 && acks === 0) return;
+    const progress = run.delivered() + run.publishers.reduce((n, p) => n + p.acked, 0);
+    if (progress !== last) {
+      last = progress;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > 1000) return;
+    await sleep(50);
+  }
+}
+
+async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResult> {
+  const errors: string[] = [];
+  const clients: RawClient[] = [];
+  target.monitor.resetPeak();
+  target.monitor.start();
+  try {
+    await sleep(500);
+    const rssBefore = target.monitor.rssBytes();
+    const t0 = performance.now();
+    const cpu0 = target.monitor.cpuSeconds();
+    const gen0 = process.cpuUsage();
+    const busy0 = machineBusySeconds();
+    const result = await openAll(
+      o.connections,
+      async (i) => {
+        const c = await RawClient.open(target.ports[i % target.ports.length]!, `${o.prefix}-conn-${i}`, 20_000);
+        clients.push(c);
+        return c;
+      },
+      o.concurrency,
+      Date.now() + 120_000,
+    );
+    const elapsedS = (performance.now() - t0) / 1000;
+    const cpu1 = target.monitor.cpuSeconds();
+    const gen = process.cpuUsage(gen0);
+    const busy = machineBusySeconds() - busy0;
+    if (result.failures.length) errors.push(`${result.failures.length} connects failed, e.g. ${result.failures.slice(0, 3).join('; ')}`);
+    // Let the broker settle (lazy allocations, GC) before reading its memory.
+    await sleep(2000);
+    const alive = clients.filter((c) => !c.closed).length;
+    if (alive < clients.length) errors.push(`${clients.length - alive} connections dropped while idle`);
+    const rssAfter = target.monitor.rssBytes();
+    return {
+      scenario: 'conn',
+      rate: clients.length / elapsedS,
+      p50Ms: NaN,
+      p99Ms: NaN,
+      expected: o.connections,
+      lost: o.connections - alive,
+      duplicates: 0,
+      cpuPct: ((cpu1 - cpu0) / elapsedS) * 100,
+      peakRssBytes: target.monitor.peakRssBytes,
+      genCpuPct: ((gen.user + gen.system) / 1e6 / elapsedS) * 100,
+      otherCpuPct: Math.max(0, ((busy - (cpu1 - cpu0) - (gen.user + gen.system) / 1e6) / elapsedS) * 100),
+      connections: alive,
+      bytesPerConnection: alive ? (rssAfter - rssBefore) / alive : NaN,
+      errors,
+    };
+  } finally {
+    target.monitor.stop();
+    await closeAll(clients);
+  }
+}
+
+async function closeAll(clients: RawClient[]): Promise<void> {
+  for (const c of clients) c.close();
+  const end = Date.now() + 5000;
+  while (clients.some((c) => !c.closed) && Date.now() < end) await sleep(50);
+  for (const c of clients) c.destroy();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
