@@ -15,7 +15,7 @@ import { createGatewayMetrics } from './gateway.metrics';
 import { createListeners } from './listeners/listeners';
 import type { AcceptedTransport, Listener, TransportName } from './listeners/transport';
 import { userPropertiesToList } from './publish-codec';
-import { mayPublish, routeMessage } from './publish-pipeline';
+import { mayPublish, routeMessage, withPublishSpan } from './publish-pipeline';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionTable } from './subscription-table';
 import { SysStatsPublisher } from './sys-stats';
@@ -189,7 +189,7 @@ export class Gateway {
     const filters = [...conn.subscriptions.keys()];
     for (const filter of filters) ctx.subscriptions.remove(conn, filter);
     const left = conn.outbound.drain();
-    // TODO(issue 3): unacknowledged QoS 1 messages go to the session for redelivery on reconnect
+    // the session ends with the connection (expiry 0): what was not acknowledged has no one left to receive it
     if (left.length > 0) ctx.metrics.dropped.inc(left.length);
     if (conn.stateBeforeClose !== 'connected') return;
 
@@ -222,12 +222,14 @@ export class Gateway {
   /**
    * [MQTT-3.1.2-8] the will is published when the connection ends without a
    * normal DISCONNECT. Authorized like any PUBLISH of the client (fail closed).
-   * TODO(issue 3): will delay and session-expiry interplay; wills of a gateway that dies are the session service's job.
+   * A will with a delay is handed to the session service instead (closePersistent).
    */
   private async publishWill(conn: Connection): Promise<void> {
     try {
-      const message = await this.willMessage(conn);
-      if (message) await routeMessage(this.ctx, message);
+      await withPublishSpan(undefined, async () => {
+        const message = await this.willMessage(conn);
+        if (message) await routeMessage(this.ctx, message);
+      });
     } catch (err) {
       this.ctx.logger.warn('will not published', { clientId: conn.clientId, error: err });
     }

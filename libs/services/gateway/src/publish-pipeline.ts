@@ -1,6 +1,6 @@
 import { encodeMessage, subjects } from '@mqp/contracts';
 import { isSysTopic } from '@mqp/protocol';
-import { contextFromTraceparent, contextWithSpan, injectHeaders, recordError, SpanKind, tracer, withContext } from '@mqp/telemetry';
+import { contextFromTraceparent, injectHeaders, SpanKind, withSpan } from '@mqp/telemetry';
 import type { Message } from '@mqp/model';
 import type { Connection } from './connection';
 import { withDeadline } from './deadline';
@@ -34,33 +34,31 @@ export interface RouteResult {
 }
 
 /**
+ * Runs the handling of one PUBLISH (authorization, retained store, bus)
+ * inside its `mqtt publish` span, so the auth and router calls (gRPC in split
+ * mode) and the receiving gateways' spans all join one trace. The parent is
+ * the MQTT 5 `traceparent` user property when the client sent one.
+ */
+export function withPublishSpan<T>(traceparent: string | undefined, fn: () => Promise<T>): Promise<T> {
+  return withSpan('mqtt publish', { kind: SpanKind.SERVER, parent: contextFromTraceparent(traceparent) }, fn);
+}
+
+/**
  * Puts an accepted message on its way: the retained store first when RETAIN
  * is set (awaited, so a QoS 1 PUBACK means it is stored), then the bus
- * subject of its topic with the trace context in the headers. The span's
- * parent is the MQTT 5 `traceparent` user property when the client sent one.
+ * subject of its topic with the active trace context in the headers.
  */
 export async function routeMessage(ctx: GatewayContext, message: Message): Promise<RouteResult> {
-  const traceparent = message.properties?.userProperties?.find((p) => p[0] === 'traceparent')?.[1];
-  const parent = contextFromTraceparent(traceparent);
-  const span = tracer().startSpan('mqtt publish', { kind: SpanKind.SERVER }, parent);
-  const inSpan = contextWithSpan(span, parent);
-  try {
-    let retained = true;
-    if (message.retain) {
-      try {
-        // inside the span's context, so the router call (gRPC in split mode) joins the message's trace
-        await withContext(inSpan, () => withDeadline(ctx.router.retain(message), ctx.config.serviceTimeoutMs, 'router'));
-      } catch (err) {
-        retained = false;
-        recordError(span, err);
-        ctx.logger.warn('retained message not stored', { topic: message.topic, error: err });
-      }
+  let retained = true;
+  if (message.retain) {
+    try {
+      await withDeadline(ctx.router.retain(message), ctx.config.serviceTimeoutMs, 'router');
+    } catch (err) {
+      retained = false;
+      ctx.logger.warn('retained message not stored', { topic: message.topic, error: err });
     }
-    const headers = injectHeaders({}, inSpan);
-    ctx.bus.publish(subjects.message(message.topic), encodeMessage(message), headers);
-    ctx.metrics.received.inc();
-    return { retained };
-  } finally {
-    span.end();
   }
+  ctx.bus.publish(subjects.message(message.topic), encodeMessage(message), injectHeaders({}));
+  ctx.metrics.received.inc();
+  return { retained };
 }

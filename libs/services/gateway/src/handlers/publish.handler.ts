@@ -5,12 +5,12 @@ import type { IPublishPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import { LIMITS, type GatewayContext } from '../gateway-context';
 import { messagePropertiesOf } from '../publish-codec';
-import { mayPublish, routeMessage } from '../publish-pipeline';
+import { mayPublish, routeMessage, withPublishSpan } from '../publish-pipeline';
 import { resolveInboundAlias } from '../topic-alias';
 
 export async function handlePublish(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): Promise<void> {
   try {
-    await publish(ctx, conn, packet);
+    await withPublishSpan(traceparentOf(packet), () => publish(ctx, conn, packet));
   } finally {
     if (packet.qos > 0) conn.unackedInbound--;
   }
@@ -88,6 +88,12 @@ export function forgetExpiredAwaitingRel(conn: Connection, now: number): void {
 function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number): void {
   if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
   else conn.send({ cmd: 'pubrec', messageId: packet.messageId });
+}
+
+/** The MQTT 5 `traceparent` user property, if the client sent one (the first, if it sent several). */
+function traceparentOf(packet: IPublishPacket): string | undefined {
+  const value = packet.properties?.userProperties?.['traceparent'];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function payloadOf(packet: IPublishPacket): Buffer {
