@@ -209,7 +209,11 @@ export class Gateway {
         (err: unknown) => ctx.logger.warn('session close failed', { clientId: conn.clientId, error: err }),
       );
     }
-    ctx.events.emit({
+    this.emitDisconnected(conn);
+  }
+
+  private emitDisconnected(conn: Connection): void {
+    this.ctx.events.emit({
       name: 'client.disconnected',
       timestamp: Date.now(),
       clientId: conn.clientId,
@@ -293,14 +297,7 @@ export class Gateway {
       ctx.metrics.dropped.inc(left.inflight.length + left.queued.length);
       ctx.logger.warn('session close failed: its undelivered messages are lost', { clientId: conn.clientId, error: err });
     }
-    ctx.events.emit({
-      name: 'client.disconnected',
-      timestamp: Date.now(),
-      clientId: conn.clientId,
-      username: conn.username,
-      gatewayId: this.gatewayId,
-      reason: conn.closeReason,
-    });
+    this.emitDisconnected(conn);
   }
 
   /** The will as a message, if the client may publish to its topic (fail closed). */
