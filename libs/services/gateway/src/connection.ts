@@ -4,8 +4,9 @@ import { PacketReader, ReasonCode, type ProtocolViolation } from '@mqp/protocol'
 import { generate, type IConnectPacket, type Packet } from 'mqtt-packet';
 import { AuthorizationCache } from './authorization-cache';
 import { LIMITS, type GatewayContext } from './gateway-context';
-import type { TransportSocket } from './listeners/transport';
+import type { TransportName, TransportSocket } from './listeners/transport';
 import { OutboundQueue } from './outbound-queue';
+import { TokenBucket } from './token-bucket';
 import type { OutboundTopicAliases } from './topic-alias';
 
 /** One subscription of one connection, as granted in its SUBACK. */
@@ -95,6 +96,10 @@ export class Connection {
   problemInformation = true;
   /** A TLS/WSS client certificate that verified against the listener's CA; passed to auth with CONNECT. */
   clientCertificate: ClientCertificate | undefined;
+  /** The listener that accepted the connection (its CONNECT rate is limited per listener). */
+  transport: TransportName = 'tcp';
+  /** PUBLISH packets this client may send per second (`gateway.maxMessageRate`; 0 = no limit). */
+  private readonly messageRate: TokenBucket;
   /** The state the connection was in when it started closing (was it ever connected?). */
   stateBeforeClose: ConnectionState | undefined;
 
@@ -113,6 +118,7 @@ export class Connection {
     private readonly hooks: ConnectionHooks,
   ) {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.messageRate = new TokenBucket(ctx.config.maxMessageRate);
     this.outbound = new OutboundQueue({
       window: LIMITS.inflightWindow,
       maxQueued: LIMITS.queuedMessages,
@@ -177,11 +183,29 @@ export class Connection {
     this.writeBytes(generate(packet, { protocolVersion: this.protocolVersion }));
   }
 
-  /** Never awaited: a slow reader must not stall the caller (fan-out, other clients). */
+  /**
+   * Never awaited: a slow reader must not stall the caller (fan-out, other
+   * clients). Writes made in one tick (a burst of deliveries from the bus, the
+   * acks for every packet of one read) go out in one system call: the socket
+   * is corked at the first and uncorked when the tick ends. One write per
+   * packet was over half of the broker's CPU under load (docs/benchmarks.md).
+   */
   writeBytes(bytes: Buffer): void {
     if (this.state === 'closed' || this.socket.destroyed || !this.socket.writable) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     this.socket.write(bytes);
   }
+
+  private corked = false;
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   /**
    * Ends the connection from the server side. For MQTT 5 clients that got a
@@ -228,6 +252,13 @@ export class Connection {
     if (packet.cmd === 'connect' && this.connectTimer) {
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
+    }
+    if (packet.cmd === 'publish' && !this.messageRate.take()) {
+      // MQTT 5.0 §3.14.2.1 0x96 Message rate too high. EMQX's limiter pauses reading instead; we disconnect,
+      // so a flooding client costs nothing more and is told why (v3.1.1 has no DISCONNECT from the server: closed).
+      this.ctx.logger.warn('message rate exceeded: disconnecting', { clientId: this.clientId, remoteAddress: this.remoteAddress, maxMessageRate: this.ctx.config.maxMessageRate });
+      this.disconnect(ReasonCode.MessageRateTooHigh, 'message_rate_exceeded');
+      return;
     }
     if (packet.cmd === 'publish' && packet.qos > 0) {
       // a retransmitted QoS 2 PUBLISH whose id already awaits PUBREL is not a new flow

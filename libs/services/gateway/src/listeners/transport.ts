@@ -13,6 +13,9 @@ export interface TransportSocket {
   readonly writableLength: number;
   setNoDelay(noDelay?: boolean): unknown;
   write(chunk: Buffer): boolean;
+  /** Holds writes in memory until `uncork`, which hands them to the network in one go (writev). */
+  cork(): void;
+  uncork(): void;
   /** Flushes what was written, then closes. */
   end(): unknown;
   /** Closes now, dropping anything unwritten. */

@@ -51,6 +51,11 @@ export class WebSocketStream extends Duplex implements TransportSocket {
     this.ws.send(chunk, { binary: true }, callback);
   }
 
+  /** A corked batch of MQTT packets goes out as one binary frame (MQTT over WebSocket allows any split [MQTT-6.0.0-2]). */
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.ws.send(Buffer.concat(chunks.map((c) => c.chunk)), { binary: true }, callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     // a normal close (1000) after everything written was flushed; 'close' follows the peer's answer
     this.ws.close(1000);
