@@ -23,6 +23,8 @@ const tlsFields = {
   requireClientCert: z.boolean().default(false),
   /** HOSTILE-INPUTS.md limits: TLS ≥ 1.2 (Mosquitto 2 refuses older versions too). */
   minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  /** PEM certificate revocation list(s) of the CA: a revoked client certificate fails the handshake (Mosquitto `crlfile`). */
+  crlFile: z.string().min(1).optional(),
 };
 
 export const listenersSchema = z
@@ -102,7 +104,7 @@ const aclRuleSchema = z
     /** Rules for clients connecting from this address (exact, or CIDR). */
     ipaddr: z.string().optional(),
     action: z.enum(['publish', 'subscribe', 'all']).default('all'),
-    /** Topic filters; `${clientid}` and `${username}` are replaced per client; `eq <filter>` matches the literal filter. */
+    /** Topic filters; `${clientid}`, `${username}` and `${cert_cn}` (the verified client certificate's CN) are replaced per client; `eq <filter>` matches the literal filter. */
     topics: z.array(z.string().min(1)).min(1),
   })
   .strict();
@@ -142,9 +144,24 @@ export const authSchema = z
     aclNoMatch: z.enum(['allow', 'deny']).default('deny'),
     /** Order of the authentication providers; the first that does not ignore decides. Unconfigured providers ignore. */
     chain: z
-      .array(z.enum(['banned', 'jwt', 'users', 'http', 'anonymous']))
+      .array(z.enum(['banned', 'x509', 'jwt', 'users', 'http', 'anonymous']))
       .refine((c) => new Set(c).size === c.length, 'a provider may appear once')
-      .default(['banned', 'jwt', 'users', 'http', 'anonymous']),
+      .default(['banned', 'x509', 'jwt', 'users', 'http', 'anonymous']),
+    /**
+     * A client certificate that verified against a TLS/WSS listener's CA is
+     * the client's identity: the client is allowed, with the certificate's
+     * CN (or first DNS SAN) as username and/or client id when configured
+     * (EMQX `peer_cert_as_username` / `peer_cert_as_clientid`). A client that
+     * sends a different username is refused. Without a certificate: ignored.
+     */
+    x509: z
+      .object({
+        enabled: z.boolean().default(false),
+        usernameFrom: z.enum(['cn', 'san']).nullable().default(null),
+        clientIdFrom: z.enum(['cn', 'san']).nullable().default(null),
+      })
+      .strict()
+      .default({}),
     /** JWT in the CONNECT password (or username): HS256 with `secret`, RS256/ES256 with `publicKey` (PEM) or `jwksUrl`. */
     jwt: z
       .object({
@@ -225,6 +242,10 @@ export const gatewaySchema = z
     maxKeepAlive: z.number().int().min(0).max(65_535).default(0),
     /** How often `$SYS/brokers/<gatewayId>/...` statistics are published (Mosquitto `sys_interval` 10 s); 0 turns them off. */
     sysIntervalMs: z.number().int().min(0).default(10_000),
+    /** CONNECTs per second each listener accepts (token bucket, burst of one second); beyond, CONNACK 0x9F Connection rate exceeded. 0 = no limit. */
+    maxConnectRate: z.number().min(0).default(1000),
+    /** PUBLISH packets per second one client may send (burst of one second); beyond, v5 DISCONNECT 0x96 Message rate too high (v3: close). 0 = no limit. */
+    maxMessageRate: z.number().min(0).default(0),
   })
   .strict()
   .default({});

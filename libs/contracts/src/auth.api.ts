@@ -51,6 +51,10 @@ export type AuthenticateResult =
        * every AuthorizeRequest as `connectionAcl`.
        */
       acl?: ConnectionAclRule[];
+      /** The username the connection has from now on (X.509 `auth.x509.usernameFrom`): used for ACL instead of the CONNECT one. */
+      username?: string;
+      /** The client id the connection has from now on (X.509 `auth.x509.clientIdFrom`): its session and ACL use it. */
+      clientId?: string;
     }
   | { decision: 'deny'; reason: AuthDenyReason };
 
@@ -66,6 +70,37 @@ export interface AuthorizeRequest {
   superuser?: boolean;
   /** `acl` of the authenticate answer, checked before the configured rules. */
   connectionAcl?: ConnectionAclRule[];
+  /** The Common Name of the connection's verified client certificate, for `${cert_cn}` in ACL rules; absent, such rules do not match. */
+  certCN?: string;
+}
+
+/** A rule as `auth.acl` holds it: a connection rule, optionally scoped to one username, client id or address (exact or CIDR). */
+export interface AclRuleSpec extends ConnectionAclRule {
+  username?: string;
+  clientid?: string;
+  ipaddr?: string;
+}
+
+/**
+ * Published by the auth service on `subjects.authChanged` whenever its rules,
+ * bans or users change: gateways drop their cached decisions, re-check live
+ * subscriptions, and (for `ban`) disconnect the clients it names.
+ */
+export interface AuthChangedEvent {
+  kind: 'acl' | 'ban' | 'users';
+  /** For `kind: 'ban'`: the ban that was added. */
+  ban?: Pick<Ban, 'kind' | 'value'>;
+}
+
+export function encodeAuthChanged(event: AuthChangedEvent): Uint8Array {
+  return Buffer.from(JSON.stringify(event));
+}
+
+/** Throws on anything that is not an object; unknown kinds are kept as they are (a receiver treats them as a rule change). */
+export function decodeAuthChanged(data: Uint8Array): AuthChangedEvent {
+  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as unknown;
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('auth changed event: not an object');
+  return parsed as AuthChangedEvent;
 }
 
 export interface AuthorizeResult {
@@ -95,4 +130,10 @@ export interface AuthApi {
   unban(req: { kind: BanKind; value: string }): Promise<{ removed: boolean }>;
   /** Every ban in force, config ones included. */
   listBans(): Promise<Ban[]>;
+  /**
+   * Replaces the ACL rules (those of `auth.acl` until now) with these, first
+   * match wins as before; a malformed rule (bad `ipaddr`) refuses the whole
+   * set. Gateways are told on `subjects.authChanged`.
+   */
+  replaceAcl(req: { rules: AclRuleSpec[] }): Promise<void>;
 }

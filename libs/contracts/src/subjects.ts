@@ -23,6 +23,8 @@ export const subjects = {
     return `mqp.event.${name}`;
   },
   allEvents: 'mqp.event.>',
+  /** The auth service's rules, bans or users changed (AuthChangedEvent): every gateway re-checks its connections. */
+  authChanged: 'mqp.auth.changed',
   /** Commands to one gateway (kick a client id, …). */
   gatewayControl(gatewayId: string): string {
     return `mqp.gw.${gatewayId}.ctl`;

@@ -354,6 +354,19 @@ const MALFORMED: Malformed[] = [
     reason: 'protocol_error',
   },
   {
+    name: 'v5 CONNECT with a Topic Alias among the will properties [CVE-2023-3592]',
+    bytes: hex('10 1c  0004 4d515454  05  0c  000a  00  0001 77  03 23 0001  0003 772f74  0003 627965'),
+    message: /topicAlias is not a will property/,
+    reason: 'malformed',
+  },
+  {
+    name: 'v5 PUBLISH with Payload Format Indicator 7 (a Byte property is 0 or 1) [CVE-2023-3592]',
+    bytes: hex('30 06  0001 61  02 01 07'),
+    message: /byte property other than 0 or 1/,
+    reason: 'malformed',
+    version: 5,
+  },
+  {
     name: 'AUTH on an MQTT 3.1.1 connection',
     bytes: hex('f0 00'),
     message: /auth packet/, reason: 'protocol_error',

@@ -36,6 +36,10 @@ export function createStrictParser(protocolVersion: number): StrictParser {
 
   internals._parseByType = function (this: ParserInternals, type: string): unknown {
     const before = this._pos;
+    // mqtt-packet reads a Byte property as a boolean, so 7 would pass as 1; every Byte property is 0 or 1 (MQTT 5.0 §3.1.2.11, §3.3.2.3.2) [CVE-2023-3592]
+    if (type === 'byte' && before < this._list.length && this._list.readUInt8(before) > 1) {
+      this._emitError(new Error('byte property other than 0 or 1'));
+    }
     const value = parseByType.call(this, type);
     // every property value takes at least one byte; a reader that did not move found none
     const truncated =
@@ -96,6 +100,9 @@ function repeatedProperty(cmd: string, properties: unknown): string | undefined 
   return undefined;
 }
 
+/** The Will Properties of MQTT 5.0 §3.1.3.2, as mqtt-packet names them. */
+const WILL_PROPERTIES = new Set(['willDelayInterval', 'payloadFormatIndicator', 'messageExpiryInterval', 'contentType', 'responseTopic', 'correlationData', 'userProperties']);
+
 export interface DecodedProblem {
   reason: 'malformed' | 'protocol_error';
   message: string;
@@ -128,5 +135,8 @@ export function checkDecodedPacket(packet: Packet, consumed: number): DecodedPro
   // MQTT 5.0 2.2.2.2: including any other property more than once is a Protocol Error
   const repeated = repeatedProperty(packet.cmd, p.properties) ?? repeatedProperty('will', p.will?.properties);
   if (repeated !== undefined) return { reason: 'protocol_error', message: `property ${repeated} given more than once` };
+  // MQTT 5.0 2.2.2.2: a property not defined for where it appears makes a Malformed Packet; mqtt-packet reads any property anywhere [CVE-2023-3592]
+  const misplaced = Object.keys(p.will?.properties ?? {}).find((name) => !WILL_PROPERTIES.has(name));
+  if (misplaced !== undefined) return { reason: 'malformed', message: `property ${misplaced} is not a will property` };
   return undefined;
 }

@@ -1,5 +1,16 @@
 export type { RetainedStore } from './retained.store';
-export type { SessionStore, PersistentSessionRecord, StoredSubscription } from './session.store';
+export type { SessionStore, PersistentSessionRecord, StoredSubscription, StoredDelivery, StoredWill } from './session.store';
+export type { QueueStore, QueuedEntry, QueueStats } from './queue.store';
+export { entryBytes } from './queue.store';
+export type { AuthStore, StoredUser, StoredAclRule, StoredBan } from './auth.store';
+export type { RuleStore, RuleDocument } from './rule.store';
+export type { Stores } from './stores';
 export { MemoryRetainedStore } from './memory-retained.store';
 export { MemorySessionStore } from './memory-session.store';
+export { MemoryQueueStore } from './memory-queue.store';
+export { MemoryAuthStore } from './memory-auth.store';
+export { MemoryRuleStore } from './memory-rule.store';
+export { createMemoryStores } from './memory.stores';
 export { RetainedTopicTree } from './retained-topic-tree';
+export { openEmbeddedStore, openMongoStore } from './open-stores';
+export type { MongoStoreOptions } from './mongodb/mongo.store';

@@ -27,6 +27,11 @@ export class MemorySessionStore implements SessionStore {
   }
 }
 
+// Messages are treated as immutable across the platform: lists and entries are copied, messages shared.
 function copy(record: PersistentSessionRecord): PersistentSessionRecord {
-  return { ...record, subscriptions: record.subscriptions.map((s) => ({ ...s })) };
+  const out: PersistentSessionRecord = { ...record, subscriptions: record.subscriptions.map((s) => ({ ...s })) };
+  if (record.inflight) out.inflight = record.inflight.map((d) => ({ ...d }));
+  if (record.awaitingRel) out.awaitingRel = [...record.awaitingRel];
+  if (record.will) out.will = { ...record.will };
+  return out;
 }

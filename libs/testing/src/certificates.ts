@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,8 @@ export interface TestCertificates {
   /** A client certificate signed by a CA the server does not trust. */
   strangerCert: Buffer;
   strangerKey: Buffer;
+  /** Revokes a certificate this CA signed (default: the client's) with `openssl ca`; returns the path of the CA's new CRL (PEM). */
+  revoke(certFile?: string): string;
   remove(): void;
 }
 
@@ -68,6 +70,19 @@ export function createTestCertificates(clientCN = 'device-1'): TestCertificates 
     clientKey: readFileSync(path('client.key')),
     strangerCert: readFileSync(path('stranger.crt')),
     strangerKey: readFileSync(path('stranger.key')),
+    revoke: (certFile = path('client.crt')) => {
+      // `openssl ca` keeps its revocations in index.txt; a minimal config is enough for -revoke and -gencrl
+      writeFileSync(
+        path('ca.cnf'),
+        `[ ca ]\ndefault_ca = test_ca\n[ test_ca ]\ndatabase = ${path('index.txt')}\ncrlnumber = ${path('crlnumber')}\ndefault_md = sha256\ndefault_crl_days = 1\n`,
+      );
+      if (!existsSync(path('index.txt'))) writeFileSync(path('index.txt'), '');
+      if (!existsSync(path('crlnumber'))) writeFileSync(path('crlnumber'), '01\n');
+      const ca = ['-config', path('ca.cnf'), '-keyfile', path('ca.key'), '-cert', path('ca.crt')];
+      openssl('ca', ...ca, '-revoke', certFile);
+      openssl('ca', ...ca, '-gencrl', '-out', path('ca.crl'));
+      return path('ca.crl');
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

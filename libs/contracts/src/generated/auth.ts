@@ -15,6 +15,8 @@ import type { ClientCertificate as _mqp_auth_v1_ClientCertificate, ClientCertifi
 import type { Deny as _mqp_auth_v1_Deny, Deny__Output as _mqp_auth_v1_Deny__Output } from './mqp/auth/v1/Deny';
 import type { ListBansRequest as _mqp_auth_v1_ListBansRequest, ListBansRequest__Output as _mqp_auth_v1_ListBansRequest__Output } from './mqp/auth/v1/ListBansRequest';
 import type { ListBansResponse as _mqp_auth_v1_ListBansResponse, ListBansResponse__Output as _mqp_auth_v1_ListBansResponse__Output } from './mqp/auth/v1/ListBansResponse';
+import type { ReplaceAclRequest as _mqp_auth_v1_ReplaceAclRequest, ReplaceAclRequest__Output as _mqp_auth_v1_ReplaceAclRequest__Output } from './mqp/auth/v1/ReplaceAclRequest';
+import type { ReplaceAclResponse as _mqp_auth_v1_ReplaceAclResponse, ReplaceAclResponse__Output as _mqp_auth_v1_ReplaceAclResponse__Output } from './mqp/auth/v1/ReplaceAclResponse';
 import type { UnbanRequest as _mqp_auth_v1_UnbanRequest, UnbanRequest__Output as _mqp_auth_v1_UnbanRequest__Output } from './mqp/auth/v1/UnbanRequest';
 import type { UnbanResponse as _mqp_auth_v1_UnbanResponse, UnbanResponse__Output as _mqp_auth_v1_UnbanResponse__Output } from './mqp/auth/v1/UnbanResponse';
 
@@ -43,6 +45,8 @@ export interface ProtoGrpcType {
         DenyReason: EnumTypeDefinition
         ListBansRequest: MessageTypeDefinition<_mqp_auth_v1_ListBansRequest, _mqp_auth_v1_ListBansRequest__Output>
         ListBansResponse: MessageTypeDefinition<_mqp_auth_v1_ListBansResponse, _mqp_auth_v1_ListBansResponse__Output>
+        ReplaceAclRequest: MessageTypeDefinition<_mqp_auth_v1_ReplaceAclRequest, _mqp_auth_v1_ReplaceAclRequest__Output>
+        ReplaceAclResponse: MessageTypeDefinition<_mqp_auth_v1_ReplaceAclResponse, _mqp_auth_v1_ReplaceAclResponse__Output>
         UnbanRequest: MessageTypeDefinition<_mqp_auth_v1_UnbanRequest, _mqp_auth_v1_UnbanRequest__Output>
         UnbanResponse: MessageTypeDefinition<_mqp_auth_v1_UnbanResponse, _mqp_auth_v1_UnbanResponse__Output>
       }

@@ -88,6 +88,10 @@ export const descriptors = {
                     "ListBans": {
                       "requestType": "ListBansRequest",
                       "responseType": "ListBansResponse"
+                    },
+                    "ReplaceAcl": {
+                      "requestType": "ReplaceAclRequest",
+                      "responseType": "ReplaceAclResponse"
                     }
                   }
                 },
@@ -187,6 +191,16 @@ export const descriptors = {
                       "oneof": [
                         "expiresAtMs"
                       ]
+                    },
+                    "_username": {
+                      "oneof": [
+                        "username"
+                      ]
+                    },
+                    "_clientId": {
+                      "oneof": [
+                        "clientId"
+                      ]
                     }
                   },
                   "fields": {
@@ -205,6 +219,20 @@ export const descriptors = {
                       "rule": "repeated",
                       "type": "AclRule",
                       "id": 3
+                    },
+                    "username": {
+                      "type": "string",
+                      "id": 4,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "clientId": {
+                      "type": "string",
+                      "id": 5,
+                      "options": {
+                        "proto3_optional": true
+                      }
                     }
                   }
                 },
@@ -245,6 +273,23 @@ export const descriptors = {
                   }
                 },
                 "AclRule": {
+                  "oneofs": {
+                    "_username": {
+                      "oneof": [
+                        "username"
+                      ]
+                    },
+                    "_clientid": {
+                      "oneof": [
+                        "clientid"
+                      ]
+                    },
+                    "_ipaddr": {
+                      "oneof": [
+                        "ipaddr"
+                      ]
+                    }
+                  },
                   "fields": {
                     "allow": {
                       "type": "bool",
@@ -258,6 +303,27 @@ export const descriptors = {
                       "rule": "repeated",
                       "type": "string",
                       "id": 3
+                    },
+                    "username": {
+                      "type": "string",
+                      "id": 4,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "clientid": {
+                      "type": "string",
+                      "id": 5,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "ipaddr": {
+                      "type": "string",
+                      "id": 6,
+                      "options": {
+                        "proto3_optional": true
+                      }
                     }
                   }
                 },
@@ -276,6 +342,11 @@ export const descriptors = {
                     "_superuser": {
                       "oneof": [
                         "superuser"
+                      ]
+                    },
+                    "_certCn": {
+                      "oneof": [
+                        "certCn"
                       ]
                     }
                   },
@@ -317,6 +388,13 @@ export const descriptors = {
                       "rule": "repeated",
                       "type": "AclRule",
                       "id": 7
+                    },
+                    "certCn": {
+                      "type": "string",
+                      "id": 8,
+                      "options": {
+                        "proto3_optional": true
+                      }
                     }
                   }
                 },
@@ -412,6 +490,18 @@ export const descriptors = {
                       "id": 1
                     }
                   }
+                },
+                "ReplaceAclRequest": {
+                  "fields": {
+                    "rules": {
+                      "rule": "repeated",
+                      "type": "AclRule",
+                      "id": 1
+                    }
+                  }
+                },
+                "ReplaceAclResponse": {
+                  "fields": {}
                 }
               }
             }

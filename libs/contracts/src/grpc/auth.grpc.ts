@@ -2,6 +2,7 @@ import type { Client } from '@grpc/grpc-js';
 import { GrpcClient, type GrpcClientOptions, type ServiceHandlers } from '@mqp/grpc';
 import { InvalidArgumentError, MqpError, type AclAction } from '@mqp/model';
 import type {
+  AclRuleSpec,
   AuthApi,
   AuthDenyReason,
   AuthenticateRequest,
@@ -60,6 +61,11 @@ export class AuthGrpcClient implements AuthApi {
     return res.bans.map(banFromProto);
   }
 
+  // Replacing with the same set twice ends in the same state.
+  async replaceAcl(req: { rules: AclRuleSpec[] }): Promise<void> {
+    await this.client.unary(authServiceDefinition.ReplaceAcl, { rules: req.rules.map(aclRuleSpecToProto) }, { idempotent: true });
+  }
+
   /** Closes the channel if this client created it. */
   closeChannel(): void {
     this.client.close();
@@ -78,6 +84,10 @@ export function authGrpcHandlers(impl: AuthApi): ServiceHandlers<AuthDefinition>
     },
     Unban: async (req) => impl.unban({ kind: banKindFromProto(req.kind), value: req.value }),
     ListBans: async () => ({ bans: (await impl.listBans()).map(banToProto) }),
+    ReplaceAcl: async (req) => {
+      await impl.replaceAcl({ rules: req.rules.map(aclRuleSpecFromProto) });
+      return {};
+    },
   };
 }
 
@@ -132,6 +142,8 @@ export function authenticateResultToProto(result: AuthenticateResult): ProtoAuth
   if (result.decision === 'allow') {
     const allow: NonNullable<ProtoAuthenticateResponse['allow']> = { superuser: result.superuser, acl: (result.acl ?? []).map(aclRuleToProto) };
     if (result.expiresAt !== undefined) allow.expiresAtMs = result.expiresAt;
+    if (result.username !== undefined) allow.username = result.username;
+    if (result.clientId !== undefined) allow.clientId = result.clientId;
     return { allow };
   }
   const reason: ProtoDenyReason = DENY_REASONS.find(([r]) => r === result.reason)?.[1] ?? 'DENY_REASON_NOT_AUTHORIZED';
@@ -144,6 +156,8 @@ export function authenticateResultFromProto(proto: ProtoAuthenticateResponseOutp
     const result: AuthenticateResult = { decision: 'allow', superuser: proto.allow.superuser };
     if (proto.allow.expiresAtMs !== undefined) result.expiresAt = proto.allow.expiresAtMs;
     if (proto.allow.acl.length > 0) result.acl = proto.allow.acl.map(aclRuleFromProto);
+    if (proto.allow.username !== undefined) result.username = proto.allow.username;
+    if (proto.allow.clientId !== undefined) result.clientId = proto.allow.clientId;
     return result;
   }
   if (proto.decision === 'deny' && proto.deny) {
@@ -159,6 +173,7 @@ export function authorizeRequestToProto(req: AuthorizeRequest): ProtoAuthorizeRe
   if (req.username !== undefined) out.username = req.username;
   if (req.remoteAddress !== undefined) out.remoteAddress = req.remoteAddress;
   if (req.superuser !== undefined) out.superuser = req.superuser;
+  if (req.certCN !== undefined) out.certCn = req.certCN;
   return out;
 }
 
@@ -170,6 +185,7 @@ export function authorizeRequestFromProto(proto: ProtoAuthorizeRequestOutput): A
   if (proto.remoteAddress !== undefined) req.remoteAddress = proto.remoteAddress;
   if (proto.superuser !== undefined) req.superuser = proto.superuser;
   if (proto.connectionAcl.length > 0) req.connectionAcl = proto.connectionAcl.map(aclRuleFromProto);
+  if (proto.certCn !== undefined) req.certCN = proto.certCn;
   return req;
 }
 
@@ -182,6 +198,22 @@ export function aclRuleFromProto(proto: ProtoAclRuleOutput): ConnectionAclRule {
   const action = RULE_ACTIONS.find(([, p]) => p === proto.action)?.[0];
   if (action === undefined) throw new InvalidArgumentError(`unknown ACL rule action ${String(proto.action)}`);
   return { permission: proto.allow ? 'allow' : 'deny', action, topics: proto.topics };
+}
+
+export function aclRuleSpecToProto(rule: AclRuleSpec): ProtoAclRule {
+  const out = aclRuleToProto(rule);
+  if (rule.username !== undefined) out.username = rule.username;
+  if (rule.clientid !== undefined) out.clientid = rule.clientid;
+  if (rule.ipaddr !== undefined) out.ipaddr = rule.ipaddr;
+  return out;
+}
+
+export function aclRuleSpecFromProto(proto: ProtoAclRuleOutput): AclRuleSpec {
+  const rule: AclRuleSpec = aclRuleFromProto(proto);
+  if (proto.username !== undefined) rule.username = proto.username;
+  if (proto.clientid !== undefined) rule.clientid = proto.clientid;
+  if (proto.ipaddr !== undefined) rule.ipaddr = proto.ipaddr;
+  return rule;
 }
 
 function banKindToProto(kind: BanKind): ProtoBanKind {

@@ -32,6 +32,7 @@ class FakeAuth implements AuthApi {
   async listBans() {
     return [];
   }
+  async replaceAcl() {}
 }
 
 class FakeSession implements SessionApi {

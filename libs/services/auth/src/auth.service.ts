@@ -1,4 +1,4 @@
-import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, AuthorizeResult, Ban, BanKind } from '@mqp/contracts';
+import type { AclRuleSpec, AuthApi, AuthChangedEvent, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, AuthorizeResult, Ban, BanKind } from '@mqp/contracts';
 import type { AuthConfig } from '@mqp/config';
 import { InvalidArgumentError } from '@mqp/model';
 import { parseSharedFilter } from '@mqp/protocol';
@@ -11,12 +11,15 @@ import { BannedProvider } from './providers/banned.provider';
 import { ConfigUsersProvider } from './providers/config-users.provider';
 import { HttpProvider } from './providers/http.provider';
 import { JwtProvider } from './providers/jwt.provider';
+import { X509Provider } from './providers/x509.provider';
 
 export interface AuthServiceOptions {
   /** Cost of the hashes made at start for plain-text config passwords; only tests and benchmarks lower it. */
   hashing?: Partial<HashingOptions>;
   /** The clock of bans and flapping detection (tests). */
   now?: () => number;
+  /** Told whenever rules, bans or users change; the module publishes it on `subjects.authChanged` for the gateways. */
+  changed?: (event: AuthChangedEvent) => void;
 }
 
 type ProviderName = AuthConfig['chain'][number];
@@ -32,7 +35,8 @@ export class AuthService implements AuthApi {
   private readonly banned: BannedProvider;
   private readonly users: ConfigUsersProvider;
   private readonly chain: AuthProvider[];
-  private readonly rules: AclRule[];
+  private rules: AclRule[];
+  private readonly changed: (event: AuthChangedEvent) => void;
   private readonly aclNoMatch: 'allow' | 'deny';
   private started: Promise<void> | undefined;
 
@@ -43,9 +47,10 @@ export class AuthService implements AuthApi {
   ) {
     this.banned = new BannedProvider(config.banned, config.flapping, logger, options.now);
     this.users = new ConfigUsersProvider(config.users, options.hashing ? { hashing: options.hashing } : {});
-    const credentialsConfigured = config.users.length > 0 || config.jwt.enabled || config.http !== undefined;
+    const credentialsConfigured = config.users.length > 0 || config.jwt.enabled || config.http !== undefined || config.x509.enabled;
     const providers = new Map<ProviderName, AuthProvider | undefined>([
       ['banned', this.banned],
+      ['x509', config.x509.enabled ? new X509Provider(config.x509) : undefined],
       ['jwt', config.jwt.enabled ? new JwtProvider(config.jwt) : undefined],
       ['users', config.users.length > 0 ? this.users : undefined],
       ['http', config.http ? new HttpProvider(config.http) : undefined],
@@ -55,6 +60,7 @@ export class AuthService implements AuthApi {
     this.chain = config.chain.map((name) => providers.get(name)).filter((p): p is AuthProvider => p !== undefined);
     this.rules = config.acl.map(compileAclRule);
     this.aclNoMatch = config.aclNoMatch;
+    this.changed = options.changed ?? (() => undefined);
   }
 
   /** Hashes the configured passwords; authenticate waits for it, so calling it early only saves time. */
@@ -76,6 +82,17 @@ export class AuthService implements AuthApi {
       if (result.decision === 'deny') {
         this.logRefusal(req, result.reason, provider.name, result.detail);
         return { decision: 'deny', reason: result.reason };
+      }
+      if (result.username !== undefined || result.clientId !== undefined) {
+        // The provider gave the connection another identity (certificate): bans apply to that one too.
+        const renamed: AuthenticateRequest = { ...req, clientId: result.clientId ?? req.clientId };
+        const username = result.username ?? req.username;
+        if (username !== undefined) renamed.username = username;
+        const ban = this.banned.banFor(renamed);
+        if (ban) {
+          this.logRefusal(renamed, 'banned', provider.name, `banned by ${ban.source ?? 'api'} ${ban.kind} ${ban.value}`);
+          return { decision: 'deny', reason: 'banned' };
+        }
       }
       return allowResult(result);
     }
@@ -118,6 +135,29 @@ export class AuthService implements AuthApi {
     } catch (err) {
       throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
     }
+    // Gateways disconnect the live clients the ban names (a ban is not only for the next CONNECT).
+    this.notify({ kind: 'ban', ban: { kind: ban.kind, value: ban.value } });
+  }
+
+  async replaceAcl(req: { rules: AclRuleSpec[] }): Promise<void> {
+    let compiled: AclRule[];
+    try {
+      // All or nothing: one bad rule leaves the rules in force as they were.
+      compiled = req.rules.map(compileAclRule);
+    } catch (err) {
+      throw new InvalidArgumentError(`acl rule refused: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.rules = compiled;
+    this.logger.info('ACL rules replaced', { aclRules: compiled.length });
+    this.notify({ kind: 'acl' });
+  }
+
+  private notify(event: AuthChangedEvent): void {
+    try {
+      this.changed(event);
+    } catch (err) {
+      this.logger.warn('auth change not announced: gateways keep their cached decisions', { kind: event.kind, error: err });
+    }
   }
 
   async unban(req: { kind: BanKind; value: string }): Promise<{ removed: boolean }> {
@@ -150,6 +190,8 @@ function allowResult(decision: Extract<ProviderDecision, { decision: 'allow' }>)
   const result: AuthenticateResult = { decision: 'allow', superuser: decision.superuser };
   if (decision.expiresAt !== undefined) result.expiresAt = decision.expiresAt;
   if (decision.acl !== undefined) result.acl = decision.acl;
+  if (decision.username !== undefined) result.username = decision.username;
+  if (decision.clientId !== undefined) result.clientId = decision.clientId;
   return result;
 }
 

@@ -21,6 +21,11 @@ export class AuthorizationCache {
     this.decisions.set(topic, allow);
   }
 
+  /** Forgets every decision (the auth rules changed). */
+  clear(): void {
+    this.decisions.clear();
+  }
+
   get size(): number {
     return this.decisions.size;
   }

@@ -7,5 +7,6 @@ export function authorizeRequest(conn: Connection, action: AclAction, topic: str
   const req: AuthorizeRequest = { clientId: conn.clientId, action, topic, remoteAddress: conn.remoteAddress, superuser: conn.superuser };
   if (conn.username !== undefined) req.username = conn.username;
   if (conn.connectionAcl !== undefined) req.connectionAcl = conn.connectionAcl;
+  if (conn.clientCertificate?.subjectCN !== undefined) req.certCN = conn.clientCertificate.subjectCN;
   return req;
 }

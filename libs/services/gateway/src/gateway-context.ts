@@ -3,6 +3,7 @@ import type { MqpConfig } from '@mqp/config';
 import type { AuthApi, RouterApi, SessionApi } from '@mqp/contracts';
 import type { Logger } from '@mqp/runtime';
 import type { GatewayEvents } from './gateway.events';
+import type { TransportName } from './listeners/transport';
 import type { GatewayMetrics } from './gateway.metrics';
 import type { SubscriptionTable } from './subscription-table';
 
@@ -20,6 +21,8 @@ export interface GatewayContext {
   subscriptions: SubscriptionTable;
   /** Server cap on the Session Expiry Interval, seconds (config `session.maxExpiryInterval`). */
   maxSessionExpiry: number;
+  /** Takes one CONNECT from the listener's rate (`gateway.maxConnectRate`); false: refuse it. */
+  takeConnect(transport: TransportName): boolean;
 }
 
 /**

@@ -35,6 +35,7 @@ export class FakeAuth implements AuthApi {
   async listBans(): Promise<never[]> {
     return [];
   }
+  async replaceAcl(): Promise<void> {}
 }
 
 export class FakeSession implements SessionApi {

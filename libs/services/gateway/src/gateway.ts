@@ -1,9 +1,11 @@
 import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
 import type { MqpConfig } from '@mqp/config';
-import { decodeGatewayCommand, subjects, type AuthApi, type CloseSessionRequest, type RouterApi, type SessionApi, type SessionMessage } from '@mqp/contracts';
+import { decodeAuthChanged, decodeGatewayCommand, subjects, type AuthApi, type AuthChangedEvent, type CloseSessionRequest, type RouterApi, type SessionApi, type SessionMessage } from '@mqp/contracts';
 import { newId, type Message } from '@mqp/model';
 import { ReasonCode } from '@mqp/protocol';
 import type { Logger, MetricsRegistry, ModuleHealth } from '@mqp/runtime';
+import { authorizeRequest } from './authorize-request';
+import { banMatches } from './ban-matcher';
 import { Connection } from './connection';
 import { withDeadline } from './deadline';
 import { dispatch } from './dispatcher';
@@ -19,6 +21,7 @@ import { mayPublish, routeMessage, withPublishSpan } from './publish-pipeline';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionTable } from './subscription-table';
 import { SysStatsPublisher } from './sys-stats';
+import { TokenBucket } from './token-bucket';
 
 export interface GatewayDeps {
   gatewayId: string;
@@ -42,6 +45,9 @@ export class Gateway {
   private readonly connections = new Map<string, Connection>();
   private listeners: Listener[] = [];
   private control: BusSubscription | undefined;
+  private authChanges: BusSubscription | undefined;
+  /** One CONNECT rate bucket per listener (`gateway.maxConnectRate`). */
+  private readonly connectRates = new Map<TransportName, TokenBucket>();
   private listening = false;
   private stopping = false;
   /** Wills being published; stop() waits for them so they reach the bus before it closes. */
@@ -74,6 +80,14 @@ export class Gateway {
         ),
       ),
       maxSessionExpiry: deps.config.session.maxExpiryInterval,
+      takeConnect: (transport) => {
+        let bucket = this.connectRates.get(transport);
+        if (!bucket) {
+          bucket = new TokenBucket(deps.config.gateway.maxConnectRate);
+          this.connectRates.set(transport, bucket);
+        }
+        return bucket.take();
+      },
     };
   }
 
@@ -90,6 +104,7 @@ export class Gateway {
       ),
     ]);
     this.control = ctx.bus.subscribe(subjects.gatewayControl(this.gatewayId), (m) => this.onControl(m));
+    this.authChanges = ctx.bus.subscribe(subjects.authChanged, (m) => this.onAuthChanged(m));
     this.listeners = createListeners(this.deps.config, (accepted) => this.accept(accepted), ctx.logger);
     try {
       await Promise.all(this.listeners.map((l) => l.start()));
@@ -129,6 +144,8 @@ export class Gateway {
     await Promise.all(this.pendingWills);
     this.control?.unsubscribe();
     this.control = undefined;
+    this.authChanges?.unsubscribe();
+    this.authChanges = undefined;
   }
 
   /** The bound TCP port; 0 when not listening. */
@@ -156,7 +173,7 @@ export class Gateway {
     return state === 'connected' ? { healthy: true } : { healthy: false, detail: `bus ${state}` };
   }
 
-  private accept({ socket, clientCertificate }: AcceptedTransport): void {
+  private accept({ socket, clientCertificate, transport }: AcceptedTransport): void {
     try {
       if (this.stopping) {
         // stopping: a handshake that finished now is not started as an MQTT connection
@@ -168,6 +185,7 @@ export class Gateway {
         closed: (c) => this.closed(c),
       });
       conn.clientCertificate = clientCertificate;
+      conn.transport = transport;
       this.connections.set(conn.id, conn);
     } catch (err) {
       this.ctx.logger.error('could not accept connection', { error: err });
@@ -332,6 +350,64 @@ export class Gateway {
       }
       return message;
     }
+  }
+
+  /**
+   * The auth service's rules or bans changed: every cached decision goes, a
+   * client the new ban names is disconnected (0x8A Banned), and each live
+   * subscription is authorized again; one no longer allowed is removed, so
+   * the revoked right stops deliveries at once.
+   */
+  private onAuthChanged(m: BusMessage): void {
+    try {
+      let event: AuthChangedEvent;
+      try {
+        event = decodeAuthChanged(m.data);
+      } catch (err) {
+        // whatever changed, re-checking everything is the safe answer
+        this.ctx.logger.warn('bad auth change event: re-checking every connection', { error: err });
+        event = { kind: 'acl' };
+      }
+      for (const conn of this.connections.values()) {
+        conn.authorizations.clear();
+        if (!conn.connected) continue;
+        if (event.ban && banMatches(event.ban, conn)) {
+          this.ctx.logger.warn('client disconnected: banned', { clientId: conn.clientId, username: conn.username, remoteAddress: conn.remoteAddress, ban: `${event.ban.kind} ${event.ban.value}` });
+          // 0x8A Banned exists only in CONNACK (MQTT 5.0 §3.14.2.1): a live client gets 0x98 Administrative action, as EMQX kicks
+          conn.disconnect(ReasonCode.AdministrativeAction, 'banned');
+          continue;
+        }
+        if (event.kind !== 'ban' && conn.subscriptions.size > 0) void this.recheckSubscriptions(conn);
+      }
+    } catch (err) {
+      this.ctx.logger.warn('auth change not applied', { error: err });
+    }
+  }
+
+  /** Never rejects. An auth service that cannot answer leaves the subscriptions as they are (logged): the next change re-checks. */
+  private async recheckSubscriptions(conn: Connection): Promise<void> {
+    const { ctx } = this;
+    const removed: string[] = [];
+    for (const sub of [...conn.subscriptions.values()]) {
+      let allow: boolean;
+      try {
+        const req = authorizeRequest(conn, 'subscribe', sub.share?.filter ?? sub.filter);
+        allow = (await withDeadline(ctx.auth.authorize(req), ctx.config.serviceTimeoutMs, 'auth')).allow;
+      } catch (err) {
+        ctx.logger.warn('subscription not re-checked: auth unavailable', { clientId: conn.clientId, filter: sub.filter, error: err });
+        continue;
+      }
+      // the client may have unsubscribed, re-subscribed or gone while we asked
+      if (allow || conn.isClosed || conn.subscriptions.get(sub.filter) !== sub) continue;
+      conn.subscriptions.delete(sub.filter);
+      ctx.subscriptions.remove(conn, sub.filter);
+      removed.push(sub.filter);
+      ctx.logger.info('subscription revoked: no longer authorized', { clientId: conn.clientId, filter: sub.filter });
+    }
+    if (removed.length === 0) return;
+    withDeadline(ctx.router.removeRoutes({ gatewayId: this.gatewayId, filters: removed }), ctx.config.serviceTimeoutMs, 'router').catch((err: unknown) =>
+      ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),
+    );
   }
 
   private onControl(m: BusMessage): void {

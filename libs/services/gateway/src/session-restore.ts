@@ -4,6 +4,8 @@ import { withDeadline } from './deadline';
 import type { GatewayContext } from './gateway-context';
 import type { InflightEntry, OutboundPublish } from './outbound-queue';
 import { serializePublish } from './publish-codec';
+import { authorizeRequest } from './authorize-request';
+import { parseSharedFilter } from '@mqp/protocol';
 
 /**
  * Resumes a persistent session on a new connection (after its CONNACK with
@@ -19,6 +21,9 @@ export async function restoreSession(ctx: GatewayContext, conn: Connection, subs
   try {
     const added: string[] = [];
     for (const s of subscriptions) {
+      // rights may have been revoked while the session was offline: a filter no longer allowed is not restored (fail closed)
+      if (!(await mayKeep(ctx, conn, s.filter))) continue;
+      if (conn.isClosed) return;
       const sub: ClientSubscription = { filter: s.filter, qos: s.qos, noLocal: s.noLocal, retainAsPublished: s.retainAsPublished, connection: conn };
       conn.subscriptions.set(s.filter, sub);
       await ctx.subscriptions.add(sub);
@@ -49,6 +54,18 @@ export async function restoreSession(ctx: GatewayContext, conn: Connection, subs
     ctx.logger.warn('session not fully restored', { clientId: conn.clientId, error: err });
   } finally {
     conn.outbound.resume();
+  }
+}
+
+async function mayKeep(ctx: GatewayContext, conn: Connection, filter: string): Promise<boolean> {
+  try {
+    const req = authorizeRequest(conn, 'subscribe', parseSharedFilter(filter)?.filter ?? filter);
+    const { allow } = await withDeadline(ctx.auth.authorize(req), ctx.config.serviceTimeoutMs, 'auth');
+    if (!allow) ctx.logger.info('subscription not restored: no longer authorized', { clientId: conn.clientId, filter });
+    return allow;
+  } catch (err) {
+    ctx.logger.warn('subscription not restored: authorization failed', { clientId: conn.clientId, filter, error: err });
+    return false;
   }
 }
 

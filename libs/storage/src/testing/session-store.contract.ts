@@ -1,3 +1,4 @@
+import type { Message } from '@mqp/model';
 import type { PersistentSessionRecord, SessionStore } from '../session.store';
 
 /** The behaviour every SessionStore adapter must show; see describeRetainedStoreContract for the shape. */
@@ -55,6 +56,16 @@ export function describeSessionStoreContract(
       expect((await store.get('c1'))?.subscriptions).toEqual([{ filter: 'a/#', qos: 1 }]);
     });
 
+    it('keeps the full session state: subscription options, expiry, inflight with packet ids, awaiting PUBREL, will', async () => {
+      const record = fullSessionRecord('c1');
+      await store.put(record);
+      const got = await store.get('c1');
+      expect(got).toEqual(record);
+      expect(Buffer.isBuffer(got?.inflight?.[0]?.message.payload)).toBe(true);
+      expect(got?.inflight?.[0]?.message.payload.toString()).toBe('owed');
+      expect(got?.will?.message.properties?.correlationData?.toString()).toBe('corr');
+    });
+
     it('handles client ids named like Object.prototype members', async () => {
       await store.put(sessionRecord('__proto__'));
       await store.put(sessionRecord('constructor'));
@@ -63,6 +74,33 @@ export function describeSessionStoreContract(
       expect(await store.list()).toHaveLength(2);
     });
   });
+}
+
+export function fullSessionRecord(clientId: string): PersistentSessionRecord {
+  const message = (id: string, payload: string): Message => ({
+    id,
+    topic: 'a/b',
+    payload: Buffer.from(payload),
+    qos: 2,
+    retain: false,
+    origin: { clientId: 'pub', gatewayId: 'gw-1' },
+    createdAt: 1_700_000_000_000,
+    properties: { correlationData: Buffer.from('corr'), userProperties: [['k', 'v']] },
+  });
+  return {
+    ...sessionRecord(clientId),
+    subscriptions: [
+      { filter: 'a/#', qos: 1 },
+      { filter: 'b/+', qos: 2, noLocal: true, retainAsPublished: true, subscriptionId: 42 },
+    ],
+    expiresAt: 1_700_003_600_000,
+    inflight: [
+      { message: message('m1', 'owed'), qos: 2, packetId: 7 },
+      { message: message('m2', 'released'), qos: 2, packetId: 8, released: true },
+    ],
+    awaitingRel: [3, 65535],
+    will: { message: message('w1', 'gone'), dueAt: 1_700_000_030_000 },
+  };
 }
 
 export function sessionRecord(clientId: string): PersistentSessionRecord {

@@ -7,8 +7,8 @@ import { filterCovers } from './filter-covers';
 type TopicPattern =
   /** `eq <filter>`: the request topic/filter must be exactly this string, wildcards included. */
   | { kind: 'eq'; filter: string }
-  /** A filter, possibly with `${clientid}` / `${username}` to substitute per request. */
-  | { kind: 'pattern'; pattern: string; usesClientId: boolean; usesUsername: boolean };
+  /** A filter, possibly with `${clientid}` / `${username}` / `${cert_cn}` to substitute per request. */
+  | { kind: 'pattern'; pattern: string; usesClientId: boolean; usesUsername: boolean; usesCertCN: boolean };
 
 export interface AclRule {
   permission: 'allow' | 'deny';
@@ -21,6 +21,7 @@ export interface AclRule {
 
 const CLIENTID = '${clientid}';
 const USERNAME = '${username}';
+const CERT_CN = '${cert_cn}';
 // [CVE-2017-7650] a client id or username containing these would turn a placeholder into a wildcard or extra levels.
 const UNSAFE_PLACEHOLDER_VALUE = /[+#/]/;
 
@@ -39,7 +40,7 @@ export function compileAclRule(rule: AclRuleConfig | ConnectionAclRule): AclRule
 
 function compileTopic(topic: string): TopicPattern {
   if (topic.startsWith('eq ')) return { kind: 'eq', filter: topic.slice(3) };
-  return { kind: 'pattern', pattern: topic, usesClientId: topic.includes(CLIENTID), usesUsername: topic.includes(USERNAME) };
+  return { kind: 'pattern', pattern: topic, usesClientId: topic.includes(CLIENTID), usesUsername: topic.includes(USERNAME), usesCertCN: topic.includes(CERT_CN) };
 }
 
 /**
@@ -71,6 +72,11 @@ function topicMatches(t: TopicPattern, req: AuthorizeRequest, topic: string): bo
   if (t.usesUsername) {
     if (req.username === undefined || UNSAFE_PLACEHOLDER_VALUE.test(req.username)) return false;
     filter = filter.split(USERNAME).join(req.username);
+  }
+  if (t.usesCertCN) {
+    // no verified certificate (or a CN that would widen the filter): the rule does not apply
+    if (req.certCN === undefined || req.certCN === '' || UNSAFE_PLACEHOLDER_VALUE.test(req.certCN)) return false;
+    filter = filter.split(CERT_CN).join(req.certCN);
   }
   return req.action === 'publish' ? topicMatchesFilter(topic, filter) : filterCovers(filter, topic);
 }

@@ -6,7 +6,8 @@ import type { AuthDenyReason, AuthenticateRequest, ConnectionAclRule } from '@mq
  */
 export type ProviderDecision =
   | { decision: 'ignore' }
-  | { decision: 'allow'; superuser: boolean; expiresAt?: number; acl?: ConnectionAclRule[] }
+  /** `username` / `clientId`: the identity the connection has from now on (X.509 certificate). */
+  | { decision: 'allow'; superuser: boolean; expiresAt?: number; acl?: ConnectionAclRule[]; username?: string; clientId?: string }
   /** `detail` goes to the log only, never to the client. */
   | { decision: 'deny'; reason: AuthDenyReason; detail?: string };
 

@@ -102,6 +102,13 @@ export class BannedProvider implements AuthProvider {
     return IGNORE;
   }
 
+  /** The ban in force for this identity, without counting a connect (identities a later provider assigned, e.g. from a certificate). */
+  banFor(req: AuthenticateRequest): Ban | undefined {
+    const now = this.now();
+    this.prune(now);
+    return this.findBan(req, now);
+  }
+
   private findBan(req: AuthenticateRequest, now: number): Ban | undefined {
     const flappingUntil = this.flappingBans.get(req.clientId);
     if (flappingUntil !== undefined && flappingUntil > now) return { kind: 'clientid', value: req.clientId, reason: 'flapping', source: 'flapping' };

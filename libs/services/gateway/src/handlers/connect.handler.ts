@@ -30,6 +30,7 @@ type ConnectStep = (flow: ConnectFlow) => Promise<boolean> | boolean;
  * refusal sends its CONNACK and closes; nothing after a refusal runs.
  */
 const connectSteps: readonly ConnectStep[] = [
+  limitConnectRate,
   validateConnect,
   assignClientId,
   authenticate,
@@ -57,6 +58,14 @@ function refuse(flow: ConnectFlow, v5Code: number, reason: string): false {
   conn.closeReason = reason;
   conn.end();
   return false;
+}
+
+/** `gateway.maxConnectRate` per listener: MQTT 5 CONNACK 0x9F Connection rate exceeded (v3.1.1: 3 server unavailable). */
+function limitConnectRate(flow: ConnectFlow): boolean {
+  const { ctx, conn, packet } = flow;
+  if (ctx.takeConnect(conn.transport)) return true;
+  ctx.logger.warn('connection refused', { clientId: packet.clientId, remoteAddress: conn.remoteAddress, transport: conn.transport, reason: 'connection_rate_exceeded' });
+  return refuse(flow, ReasonCode.ConnectionRateExceeded, 'connection_rate_exceeded');
 }
 
 function validateConnect(flow: ConnectFlow): boolean {
@@ -131,6 +140,13 @@ async function authenticate(flow: ConnectFlow): Promise<boolean> {
       // The auth service keeps nothing per connection: these go back with every authorize.
       conn.superuser = result.superuser;
       conn.connectionAcl = result.acl;
+      // the certificate's identity replaces what CONNECT said (auth.x509.usernameFrom / clientIdFrom)
+      if (result.username !== undefined) conn.username = result.username;
+      if (result.clientId !== undefined && result.clientId !== conn.clientId) {
+        conn.clientId = result.clientId;
+        // a v5 client learns the id its session has (MQTT 5.0 §3.2.2.3.7)
+        if (conn.protocolVersion === 5) flow.assignedClientId = result.clientId;
+      }
       if (result.expiresAt !== undefined) conn.expireAt(result.expiresAt);
       return true;
     }

@@ -32,6 +32,8 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     // [MQTT-3.3.4-6] a client PUBLISH must not contain a Subscription Identifier
     return conn.disconnect(ReasonCode.ProtocolError, 'subscription_identifier_in_publish');
   }
+  // MQTT 5.0 §3.3.2.3.4: an empty Topic Name with no Topic Alias is a Protocol Error (0x82), not an invalid name [CVE-2021-34432]
+  if (packet.topic === '') return conn.disconnect(ReasonCode.ProtocolError, 'empty_topic_without_alias');
   // [MQTT-3.3.2-2] no wildcards, [MQTT-4.7.3-1] not empty: an invalid topic name closes the connection
   if (validateTopicName(packet.topic) !== undefined) return conn.disconnect(ReasonCode.TopicNameInvalid, 'topic_name_invalid');
 

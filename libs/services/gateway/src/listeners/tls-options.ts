@@ -9,6 +9,7 @@ export interface TlsListenerConfig {
   requestClientCert: boolean;
   requireClientCert: boolean;
   minVersion: 'TLSv1.2' | 'TLSv1.3';
+  crlFile?: string | undefined;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface TlsListenerConfig {
  * first handshake.
  */
 export function tlsOptionsFrom(name: string, config: TlsListenerConfig, handshakeTimeoutMs: number): TlsOptions {
-  const read = (key: 'certFile' | 'keyFile' | 'caFile'): Buffer | undefined => {
+  const read = (key: 'certFile' | 'keyFile' | 'caFile' | 'crlFile'): Buffer | undefined => {
     const file = config[key];
     if (file === undefined) return undefined;
     try {
@@ -43,5 +44,9 @@ export function tlsOptionsFrom(name: string, config: TlsListenerConfig, handshak
     handshakeTimeout: handshakeTimeoutMs,
   };
   if (ca) options.ca = ca;
+  // a revoked client certificate fails verification: refused at the handshake with requireClientCert,
+  // otherwise simply not used as the client's identity
+  const crl = read('crlFile');
+  if (crl) options.crl = crl;
   return options;
 }

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket, TlsOptions } from 'node:tls';
+import { logHandshakeFailure } from './tls.listener';
 import type { Logger } from '@mqp/runtime';
 import { WebSocketServer } from 'ws';
 import { clientCertificateOf } from './client-certificate';
@@ -78,9 +79,7 @@ export function createWebSocketListener(options: WebSocketListenerOptions, accep
     }
   });
   if (options.tls) {
-    server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
-      logger.debug('TLS handshake failed', { transport, remoteAddress: socket.remoteAddress, error: err.message });
-    });
+    server.on('tlsClientError', (err: Error, socket: TLSSocket) => logHandshakeFailure(logger, transport, socket.remoteAddress, err));
   }
   return new ServerListener(transport, server, options, logger);
 }

@@ -6,10 +6,22 @@ export interface AclRule {
   'allow'?: (boolean);
   'action'?: (_mqp_auth_v1_AclAction);
   'topics'?: (string)[];
+  'username'?: (string);
+  'clientid'?: (string);
+  'ipaddr'?: (string);
+  '_username'?: "username";
+  '_clientid'?: "clientid";
+  '_ipaddr'?: "ipaddr";
 }
 
 export interface AclRule__Output {
   'allow': (boolean);
   'action': (_mqp_auth_v1_AclAction__Output);
   'topics': (string)[];
+  'username'?: (string);
+  'clientid'?: (string);
+  'ipaddr'?: (string);
+  '_username'?: "username";
+  '_clientid'?: "clientid";
+  '_ipaddr'?: "ipaddr";
 }

@@ -7,12 +7,20 @@ export interface Allow {
   'superuser'?: (boolean);
   'expiresAtMs'?: (number | string | Long);
   'acl'?: (_mqp_auth_v1_AclRule)[];
+  'username'?: (string);
+  'clientId'?: (string);
   '_expiresAtMs'?: "expiresAtMs";
+  '_username'?: "username";
+  '_clientId'?: "clientId";
 }
 
 export interface Allow__Output {
   'superuser': (boolean);
   'expiresAtMs'?: (number);
   'acl': (_mqp_auth_v1_AclRule__Output)[];
+  'username'?: (string);
+  'clientId'?: (string);
   '_expiresAtMs'?: "expiresAtMs";
+  '_username'?: "username";
+  '_clientId'?: "clientId";
 }

@@ -10,6 +10,8 @@ import type { BanRequest as _mqp_auth_v1_BanRequest, BanRequest__Output as _mqp_
 import type { BanResponse as _mqp_auth_v1_BanResponse, BanResponse__Output as _mqp_auth_v1_BanResponse__Output } from '../../../mqp/auth/v1/BanResponse';
 import type { ListBansRequest as _mqp_auth_v1_ListBansRequest, ListBansRequest__Output as _mqp_auth_v1_ListBansRequest__Output } from '../../../mqp/auth/v1/ListBansRequest';
 import type { ListBansResponse as _mqp_auth_v1_ListBansResponse, ListBansResponse__Output as _mqp_auth_v1_ListBansResponse__Output } from '../../../mqp/auth/v1/ListBansResponse';
+import type { ReplaceAclRequest as _mqp_auth_v1_ReplaceAclRequest, ReplaceAclRequest__Output as _mqp_auth_v1_ReplaceAclRequest__Output } from '../../../mqp/auth/v1/ReplaceAclRequest';
+import type { ReplaceAclResponse as _mqp_auth_v1_ReplaceAclResponse, ReplaceAclResponse__Output as _mqp_auth_v1_ReplaceAclResponse__Output } from '../../../mqp/auth/v1/ReplaceAclResponse';
 import type { UnbanRequest as _mqp_auth_v1_UnbanRequest, UnbanRequest__Output as _mqp_auth_v1_UnbanRequest__Output } from '../../../mqp/auth/v1/UnbanRequest';
 import type { UnbanResponse as _mqp_auth_v1_UnbanResponse, UnbanResponse__Output as _mqp_auth_v1_UnbanResponse__Output } from '../../../mqp/auth/v1/UnbanResponse';
 
@@ -50,6 +52,15 @@ export interface AuthClient extends grpc.Client {
   listBans(argument: _mqp_auth_v1_ListBansRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_ListBansResponse__Output>): grpc.ClientUnaryCall;
   listBans(argument: _mqp_auth_v1_ListBansRequest, callback: grpc.requestCallback<_mqp_auth_v1_ListBansResponse__Output>): grpc.ClientUnaryCall;
   
+  ReplaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  ReplaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  ReplaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  ReplaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  replaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  replaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  replaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  replaceAcl(argument: _mqp_auth_v1_ReplaceAclRequest, callback: grpc.requestCallback<_mqp_auth_v1_ReplaceAclResponse__Output>): grpc.ClientUnaryCall;
+  
   Unban(argument: _mqp_auth_v1_UnbanRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_UnbanResponse__Output>): grpc.ClientUnaryCall;
   Unban(argument: _mqp_auth_v1_UnbanRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_UnbanResponse__Output>): grpc.ClientUnaryCall;
   Unban(argument: _mqp_auth_v1_UnbanRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_UnbanResponse__Output>): grpc.ClientUnaryCall;
@@ -70,6 +81,8 @@ export interface AuthHandlers extends grpc.UntypedServiceImplementation {
   
   ListBans: grpc.handleUnaryCall<_mqp_auth_v1_ListBansRequest__Output, _mqp_auth_v1_ListBansResponse>;
   
+  ReplaceAcl: grpc.handleUnaryCall<_mqp_auth_v1_ReplaceAclRequest__Output, _mqp_auth_v1_ReplaceAclResponse>;
+  
   Unban: grpc.handleUnaryCall<_mqp_auth_v1_UnbanRequest__Output, _mqp_auth_v1_UnbanResponse>;
   
 }
@@ -79,5 +92,6 @@ export interface AuthDefinition extends grpc.ServiceDefinition {
   Authorize: MethodDefinition<_mqp_auth_v1_AuthorizeRequest, _mqp_auth_v1_AuthorizeResponse, _mqp_auth_v1_AuthorizeRequest__Output, _mqp_auth_v1_AuthorizeResponse__Output>
   Ban: MethodDefinition<_mqp_auth_v1_BanRequest, _mqp_auth_v1_BanResponse, _mqp_auth_v1_BanRequest__Output, _mqp_auth_v1_BanResponse__Output>
   ListBans: MethodDefinition<_mqp_auth_v1_ListBansRequest, _mqp_auth_v1_ListBansResponse, _mqp_auth_v1_ListBansRequest__Output, _mqp_auth_v1_ListBansResponse__Output>
+  ReplaceAcl: MethodDefinition<_mqp_auth_v1_ReplaceAclRequest, _mqp_auth_v1_ReplaceAclResponse, _mqp_auth_v1_ReplaceAclRequest__Output, _mqp_auth_v1_ReplaceAclResponse__Output>
   Unban: MethodDefinition<_mqp_auth_v1_UnbanRequest, _mqp_auth_v1_UnbanResponse, _mqp_auth_v1_UnbanRequest__Output, _mqp_auth_v1_UnbanResponse__Output>
 }

@@ -11,9 +11,11 @@ export interface AuthorizeRequest {
   'remoteAddress'?: (string);
   'superuser'?: (boolean);
   'connectionAcl'?: (_mqp_auth_v1_AclRule)[];
+  'certCn'?: (string);
   '_username'?: "username";
   '_remoteAddress'?: "remoteAddress";
   '_superuser'?: "superuser";
+  '_certCn'?: "certCn";
 }
 
 export interface AuthorizeRequest__Output {
@@ -24,7 +26,9 @@ export interface AuthorizeRequest__Output {
   'remoteAddress'?: (string);
   'superuser'?: (boolean);
   'connectionAcl': (_mqp_auth_v1_AclRule__Output)[];
+  'certCn'?: (string);
   '_username'?: "username";
   '_remoteAddress'?: "remoteAddress";
   '_superuser'?: "superuser";
+  '_certCn'?: "certCn";
 }

@@ -1,0 +1,55 @@
+import type { AuthStore, StoredAclRule, StoredBan, StoredUser } from './auth.store';
+
+/** In-memory AuthStore; copies in and out like the other memory adapters. */
+export class MemoryAuthStore implements AuthStore {
+  // Keyed by client-controlled strings: Maps.
+  private readonly users = new Map<string, StoredUser>();
+  private readonly bans = new Map<string, StoredBan>();
+  private acl: StoredAclRule[] = [];
+
+  async getUser(username: string): Promise<StoredUser | undefined> {
+    const user = this.users.get(username);
+    return user ? { ...user } : undefined;
+  }
+
+  async putUser(user: StoredUser): Promise<void> {
+    this.users.set(user.username, { ...user });
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    this.users.delete(username);
+  }
+
+  async listUsers(): Promise<StoredUser[]> {
+    return [...this.users.values()].map((u) => ({ ...u }));
+  }
+
+  async getAcl(): Promise<StoredAclRule[]> {
+    return this.acl.map(copyRule);
+  }
+
+  async setAcl(rules: readonly StoredAclRule[]): Promise<void> {
+    this.acl = rules.map(copyRule);
+  }
+
+  async putBan(ban: StoredBan): Promise<void> {
+    this.bans.set(banKey(ban.kind, ban.value), { ...ban });
+  }
+
+  async deleteBan(kind: StoredBan['kind'], value: string): Promise<void> {
+    this.bans.delete(banKey(kind, value));
+  }
+
+  async listBans(): Promise<StoredBan[]> {
+    return [...this.bans.values()].map((b) => ({ ...b }));
+  }
+}
+
+/** One key per (kind, value); the kind never contains the separator. */
+export function banKey(kind: StoredBan['kind'], value: string): string {
+  return `${kind}\u0000${value}`;
+}
+
+function copyRule(rule: StoredAclRule): StoredAclRule {
+  return { ...rule, topics: [...rule.topics] };
+}

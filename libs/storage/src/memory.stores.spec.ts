@@ -1,0 +1,10 @@
+import { MemoryAuthStore } from './memory-auth.store';
+import { MemoryQueueStore } from './memory-queue.store';
+import { MemoryRuleStore } from './memory-rule.store';
+import { describeAuthStoreContract } from './testing/auth-store.contract';
+import { describeQueueStoreContract } from './testing/queue-store.contract';
+import { describeRuleStoreContract } from './testing/rule-store.contract';
+
+describeQueueStoreContract('memory', () => new MemoryQueueStore());
+describeAuthStoreContract('memory', () => new MemoryAuthStore());
+describeRuleStoreContract('memory', () => new MemoryRuleStore());
