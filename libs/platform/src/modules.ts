@@ -1,8 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import type { MqpConfig } from '@mqp/config';
 import type { ModuleDefinition } from '@mqp/runtime';
 import { MetricsRegistry } from '@mqp/runtime';
 import { InProcessBus, NatsBus, type Bus } from '@mqp/bus';
-import { MemoryRetainedStore, MemorySessionStore } from '@mqp/storage';
+import { openEmbeddedStore, openMongoStore, type Stores } from '@mqp/storage';
 import { gatewayModule } from '@mqp/service-gateway';
 import { authModule } from '@mqp/service-auth';
 import { sessionModule } from '@mqp/service-session';
@@ -23,9 +24,9 @@ export function platformModules(config: MqpConfig, services: readonly ServiceNam
     { name: 'config', init: () => ({ value: config }) },
     { name: 'metrics', init: () => ({ value: new MetricsRegistry() }) },
     busModule(config),
-    // The embedded durable store is a later issue; in-memory adapters hold the state for now.
-    { name: 'session.store', init: () => ({ value: new MemorySessionStore() }) },
-    { name: 'retained.store', init: () => ({ value: new MemoryRetainedStore() }) },
+    storesModule(config),
+    { name: 'session.store', deps: ['stores'], init: (ctx) => ({ value: ctx.get<Stores>('stores').sessions }) },
+    { name: 'retained.store', deps: ['stores'], init: (ctx) => ({ value: ctx.get<Stores>('stores').retained }) },
     gatewayModule,
     authModule,
     sessionModule,
@@ -44,6 +45,30 @@ export function platformModules(config: MqpConfig, services: readonly ServiceNam
 export function startList(config: MqpConfig, services: readonly ServiceName[]): string[] {
   const served = GRPC_SERVICES.some((s) => services.includes(s));
   return config.grpc.port !== undefined && served ? [...services, 'grpc.server'] : [...services];
+}
+
+/**
+ * The durable stores: embedded LMDB under `storage.dir` (standalone default),
+ * or MongoDB with `--mongodb`. Opened only by a process that runs a service
+ * needing them, so a gateway process never touches the data directory.
+ */
+function storesModule(config: MqpConfig): ModuleDefinition<Stores> {
+  return {
+    name: 'stores',
+    async init(ctx) {
+      const uri = config.storage.mongodb?.uri;
+      let stores: Stores;
+      if (uri) {
+        stores = await openMongoStore(uri);
+        ctx.logger.info('storage: MongoDB');
+      } else {
+        await mkdir(config.storage.dir, { recursive: true });
+        stores = await openEmbeddedStore(config.storage.dir);
+        ctx.logger.info('storage: embedded', { dir: config.storage.dir });
+      }
+      return { value: stores, stop: () => stores.close() };
+    },
+  };
 }
 
 function busModule(config: MqpConfig): ModuleDefinition<Bus> {

@@ -164,9 +164,16 @@ export class Connection {
     return this.state === 'connected';
   }
 
-  /** Whether fan-out should give it messages: connected, or collecting them for the session hand-over. */
+  /**
+   * A resumed session is restored before its CONNACK (subscriptions live,
+   * outbound queue held), so nothing published meanwhile is missed; the
+   * connect flow clears this once the CONNACK is out and the queue released.
+   */
+  restoring = false;
+
+  /** Whether fan-out should give it messages: connected, being restored, or collecting them for the session hand-over. */
   get acceptsMessages(): boolean {
-    return this.state === 'connected' || this.suspending;
+    return this.state === 'connected' || (this.state === 'connecting' && this.restoring) || this.suspending;
   }
 
   /** A getter rather than a state comparison so that checks after an await are not narrowed away by TypeScript. */
@@ -174,9 +181,9 @@ export class Connection {
     return this.state === 'closed';
   }
 
-  /** Whether the socket can take more bytes now without growing past the high-water mark. */
+  /** Whether a PUBLISH may be written now: after the CONNACK [MQTT-3.2.0-1], and below the socket's high-water mark. */
   writable(): boolean {
-    return this.state !== 'closed' && !this.socket.destroyed && this.socket.writableLength < LIMITS.socketHighWaterMark;
+    return this.state === 'connected' && !this.socket.destroyed && this.socket.writableLength < LIMITS.socketHighWaterMark;
   }
 
   send(packet: Packet): void {

@@ -128,13 +128,29 @@ export class OutboundQueue {
 
   resume(): void {
     this.held = false;
+    // the session's unfinished flows first, in their order, then the queue
+    for (const entry of this.resendOnResume.splice(0)) this.resend(entry);
     this.pump();
+  }
+
+  /** Restored in-flight entries waiting for the hold to end (the CONNACK must go first [MQTT-3.2.0-1]). */
+  private resendOnResume: InflightEntry[] = [];
+
+  private resend(entry: InflightEntry): void {
+    if (!this.inflight.has(entry.packetId)) return; // acknowledged or taken out meanwhile
+    if (entry.released) this.options.sendPubrel?.(entry.packetId);
+    else {
+      const bytes = Buffer.from(entry.publish.bytes);
+      bytes[0] = (bytes[0] as number) | DUP_FLAG;
+      bytes.writeUInt16BE(entry.packetId, entry.publish.packetIdOffset);
+      this.options.send(bytes);
+    }
   }
 
   /**
    * Puts back what a previous connection of the session left: `inflight` keeps
-   * its packet ids and is resent at once ([MQTT-4.4.0-1] PUBLISH with DUP=1,
-   * [MQTT-4.4.0-2] PUBREL for released ones), then `queued` goes before
+   * its packet ids and is resent ([MQTT-4.4.0-1] PUBLISH with DUP=1,
+   * [MQTT-4.4.0-2] PUBREL for released ones) at once, or on `resume()` while held, then `queued` goes before
    * anything queued since (per-client order); entries of the current queue
    * whose message id was restored are dropped as duplicates.
    */
@@ -142,14 +158,10 @@ export class OutboundQueue {
     const restored = new Set<string>();
     for (const entry of inflight) {
       restored.add(entry.publish.messageId);
-      this.inflight.set(entry.packetId, { packetId: entry.packetId, publish: entry.publish, released: entry.released });
-      if (entry.released) this.options.sendPubrel?.(entry.packetId);
-      else {
-        const bytes = Buffer.from(entry.publish.bytes);
-        bytes[0] = (bytes[0] as number) | DUP_FLAG;
-        bytes.writeUInt16BE(entry.packetId, entry.publish.packetIdOffset);
-        this.options.send(bytes);
-      }
+      const restoredEntry: InflightEntry = { packetId: entry.packetId, publish: entry.publish, released: entry.released };
+      this.inflight.set(entry.packetId, restoredEntry);
+      if (this.held) this.resendOnResume.push(restoredEntry);
+      else this.resend(restoredEntry);
     }
     for (const p of queued) restored.add(p.messageId);
     const current = this.queue.slice(this.head).filter((p) => !restored.has(p.messageId));

@@ -8,15 +8,18 @@ import { authorizeRequest } from './authorize-request';
 import { parseSharedFilter } from '@mqp/protocol';
 
 /**
- * Resumes a persistent session on a new connection (after its CONNACK with
- * Session Present 1): its subscriptions go back into the local table without
- * retained replay, then the session service stops capturing and hands over
- * what it held. Old messages go first — inflight ones resent with DUP=1 and
+ * Resumes a persistent session on a new connection, before its CONNACK with
+ * Session Present 1, so that no message published between the CONNACK and
+ * the subscriptions going live is missed: its subscriptions go back into the
+ * local table without retained replay, then the session service stops
+ * capturing and hands over what it held. The outbound queue is left held:
+ * the connect flow releases it (`releaseSession`) once the CONNACK is out. Old messages go first — inflight ones resent with DUP=1 and
  * their packet ids [MQTT-4.4.0-1] — and live ones that arrived meanwhile wait
  * behind them (per-client order), duplicates removed by message id.
  * Never throws: a failure leaves the connection with what could be restored.
  */
 export async function restoreSession(ctx: GatewayContext, conn: Connection, subscriptions: readonly SessionSubscription[]): Promise<void> {
+  conn.restoring = true;
   conn.outbound.hold();
   try {
     const added: string[] = [];
@@ -52,9 +55,14 @@ export async function restoreSession(ctx: GatewayContext, conn: Connection, subs
     conn.outbound.restore(inflight, queued);
   } catch (err) {
     ctx.logger.warn('session not fully restored', { clientId: conn.clientId, error: err });
-  } finally {
-    conn.outbound.resume();
   }
+}
+
+/** After the CONNACK: what the session held goes out first, then what arrived while it was restored. */
+export function releaseSession(conn: Connection): void {
+  if (!conn.restoring) return;
+  conn.restoring = false;
+  conn.outbound.resume();
 }
 
 async function mayKeep(ctx: GatewayContext, conn: Connection, filter: string): Promise<boolean> {

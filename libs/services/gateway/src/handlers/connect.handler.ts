@@ -4,7 +4,7 @@ import { connackCodeFor, ReasonCode, validateTopicName } from '@mqp/protocol';
 import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import { withDeadline } from '../deadline';
-import { restoreSession } from '../session-restore';
+import { releaseSession, restoreSession } from '../session-restore';
 import { LIMITS, type GatewayContext } from '../gateway-context';
 import { OutboundTopicAliases } from '../topic-alias';
 
@@ -35,8 +35,9 @@ const connectSteps: readonly ConnectStep[] = [
   assignClientId,
   authenticate,
   openSession,
-  sendConnack,
   resumeSession,
+  sendConnack,
+  releaseHeldMessages,
   announceConnected,
 ];
 
@@ -233,6 +234,11 @@ function sendConnack(flow: ConnectFlow): boolean {
 async function resumeSession(flow: ConnectFlow): Promise<boolean> {
   if (flow.sessionPresent) await restoreSession(flow.ctx, flow.conn, flow.subscriptions ?? []);
   return !flow.conn.isClosed;
+}
+
+function releaseHeldMessages(flow: ConnectFlow): boolean {
+  releaseSession(flow.conn);
+  return true;
 }
 
 function announceConnected(flow: ConnectFlow): boolean {
