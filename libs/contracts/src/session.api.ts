@@ -16,6 +16,8 @@ export interface SessionSubscription {
   qos: QoS;
   noLocal: boolean;
   retainAsPublished: boolean;
+  /** MQTT 5 Subscription Identifier (1..268,435,455) sent with its messages. */
+  subscriptionId?: number;
 }
 
 /**
@@ -53,6 +55,20 @@ export interface SuspendSessionRequest {
   clientId: string;
   connectionId: string;
   subscriptions: SessionSubscription[];
+}
+
+/** A connection of a persistent session subscribed: its granted (non-shared) subscriptions, replacing any of the same filter. */
+export interface SubscribeSessionRequest {
+  clientId: string;
+  connectionId: string;
+  subscriptions: SessionSubscription[];
+}
+
+/** A connection of a persistent session unsubscribed from these filters. */
+export interface UnsubscribeSessionRequest {
+  clientId: string;
+  connectionId: string;
+  filters: string[];
 }
 
 export interface ResumeSessionRequest {
@@ -104,6 +120,16 @@ export interface SessionApi {
    * capture and take what the session holds (inflight first, then queued).
    */
   resume(req: ResumeSessionRequest): Promise<SessionHandOver>;
+  /**
+   * A connection of a persistent session (expiry > 0) subscribed: the
+   * subscriptions are stored (replacing any of the same filter) before this
+   * resolves, so they survive a crash of the broker before the connection
+   * ends. Ignored for a non-persistent session or a connection that does not
+   * own the client id.
+   */
+  subscribe(req: SubscribeSessionRequest): Promise<void>;
+  /** The counterpart of `subscribe`: the filters are removed from the stored session before this resolves. Same ignore rules. */
+  unsubscribe(req: UnsubscribeSessionRequest): Promise<void>;
   /** A gateway (re)starting with this id forgets every connection it had. */
   resetGateway(req: { gatewayId: string }): Promise<void>;
 }

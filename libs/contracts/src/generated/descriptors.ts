@@ -830,6 +830,14 @@ export const descriptors = {
                       "requestType": "ResumeRequest",
                       "responseType": "ResumeResponse"
                     },
+                    "Subscribe": {
+                      "requestType": "SubscribeRequest",
+                      "responseType": "SubscribeResponse"
+                    },
+                    "Unsubscribe": {
+                      "requestType": "UnsubscribeRequest",
+                      "responseType": "UnsubscribeResponse"
+                    },
                     "ResetGateway": {
                       "requestType": "ResetGatewayRequest",
                       "responseType": "ResetGatewayResponse"
@@ -894,6 +902,13 @@ export const descriptors = {
                   }
                 },
                 "Subscription": {
+                  "oneofs": {
+                    "_subscriptionId": {
+                      "oneof": [
+                        "subscriptionId"
+                      ]
+                    }
+                  },
                   "fields": {
                     "filter": {
                       "type": "string",
@@ -910,6 +925,13 @@ export const descriptors = {
                     "retainAsPublished": {
                       "type": "bool",
                       "id": 4
+                    },
+                    "subscriptionId": {
+                      "type": "uint32",
+                      "id": 5,
+                      "options": {
+                        "proto3_optional": true
+                      }
                     }
                   }
                 },
@@ -1016,6 +1038,46 @@ export const descriptors = {
                   }
                 },
                 "SuspendResponse": {
+                  "fields": {}
+                },
+                "SubscribeRequest": {
+                  "fields": {
+                    "clientId": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "connectionId": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "subscriptions": {
+                      "rule": "repeated",
+                      "type": "Subscription",
+                      "id": 3
+                    }
+                  }
+                },
+                "SubscribeResponse": {
+                  "fields": {}
+                },
+                "UnsubscribeRequest": {
+                  "fields": {
+                    "clientId": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "connectionId": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "filters": {
+                      "rule": "repeated",
+                      "type": "string",
+                      "id": 3
+                    }
+                  }
+                },
+                "UnsubscribeResponse": {
                   "fields": {}
                 },
                 "ResumeRequest": {

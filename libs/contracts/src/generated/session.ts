@@ -20,9 +20,13 @@ import type { ResumeResponse as _mqp_session_v1_ResumeResponse, ResumeResponse__
 import type { SessionClient as _mqp_session_v1_SessionClient, SessionDefinition as _mqp_session_v1_SessionDefinition } from './mqp/session/v1/Session';
 import type { SessionInfo as _mqp_session_v1_SessionInfo, SessionInfo__Output as _mqp_session_v1_SessionInfo__Output } from './mqp/session/v1/SessionInfo';
 import type { SessionMessage as _mqp_session_v1_SessionMessage, SessionMessage__Output as _mqp_session_v1_SessionMessage__Output } from './mqp/session/v1/SessionMessage';
+import type { SubscribeRequest as _mqp_session_v1_SubscribeRequest, SubscribeRequest__Output as _mqp_session_v1_SubscribeRequest__Output } from './mqp/session/v1/SubscribeRequest';
+import type { SubscribeResponse as _mqp_session_v1_SubscribeResponse, SubscribeResponse__Output as _mqp_session_v1_SubscribeResponse__Output } from './mqp/session/v1/SubscribeResponse';
 import type { Subscription as _mqp_session_v1_Subscription, Subscription__Output as _mqp_session_v1_Subscription__Output } from './mqp/session/v1/Subscription';
 import type { SuspendRequest as _mqp_session_v1_SuspendRequest, SuspendRequest__Output as _mqp_session_v1_SuspendRequest__Output } from './mqp/session/v1/SuspendRequest';
 import type { SuspendResponse as _mqp_session_v1_SuspendResponse, SuspendResponse__Output as _mqp_session_v1_SuspendResponse__Output } from './mqp/session/v1/SuspendResponse';
+import type { UnsubscribeRequest as _mqp_session_v1_UnsubscribeRequest, UnsubscribeRequest__Output as _mqp_session_v1_UnsubscribeRequest__Output } from './mqp/session/v1/UnsubscribeRequest';
+import type { UnsubscribeResponse as _mqp_session_v1_UnsubscribeResponse, UnsubscribeResponse__Output as _mqp_session_v1_UnsubscribeResponse__Output } from './mqp/session/v1/UnsubscribeResponse';
 import type { Will as _mqp_session_v1_Will, Will__Output as _mqp_session_v1_Will__Output } from './mqp/session/v1/Will';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -56,9 +60,13 @@ export interface ProtoGrpcType {
         Session: SubtypeConstructor<typeof grpc.Client, _mqp_session_v1_SessionClient> & { service: _mqp_session_v1_SessionDefinition }
         SessionInfo: MessageTypeDefinition<_mqp_session_v1_SessionInfo, _mqp_session_v1_SessionInfo__Output>
         SessionMessage: MessageTypeDefinition<_mqp_session_v1_SessionMessage, _mqp_session_v1_SessionMessage__Output>
+        SubscribeRequest: MessageTypeDefinition<_mqp_session_v1_SubscribeRequest, _mqp_session_v1_SubscribeRequest__Output>
+        SubscribeResponse: MessageTypeDefinition<_mqp_session_v1_SubscribeResponse, _mqp_session_v1_SubscribeResponse__Output>
         Subscription: MessageTypeDefinition<_mqp_session_v1_Subscription, _mqp_session_v1_Subscription__Output>
         SuspendRequest: MessageTypeDefinition<_mqp_session_v1_SuspendRequest, _mqp_session_v1_SuspendRequest__Output>
         SuspendResponse: MessageTypeDefinition<_mqp_session_v1_SuspendResponse, _mqp_session_v1_SuspendResponse__Output>
+        UnsubscribeRequest: MessageTypeDefinition<_mqp_session_v1_UnsubscribeRequest, _mqp_session_v1_UnsubscribeRequest__Output>
+        UnsubscribeResponse: MessageTypeDefinition<_mqp_session_v1_UnsubscribeResponse, _mqp_session_v1_UnsubscribeResponse__Output>
         Will: MessageTypeDefinition<_mqp_session_v1_Will, _mqp_session_v1_Will__Output>
       }
     }

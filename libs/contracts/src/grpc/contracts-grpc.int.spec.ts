@@ -3,7 +3,17 @@ import { checkHealth, GrpcServer, type GrpcLogger } from '@mqp/grpc';
 import { InvalidArgumentError, MqpError, ServiceUnavailableError, type Message } from '@mqp/model';
 import type { AuthApi, AuthenticateRequest, AuthorizeRequest } from '../auth.api';
 import type { RouterApi, RouteInfo, RoutesRequest } from '../router.api';
-import type { CloseSessionRequest, OpenSessionRequest, ResumeSessionRequest, SessionApi, SessionHandOver, SessionInfo, SuspendSessionRequest } from '../session.api';
+import type {
+  CloseSessionRequest,
+  OpenSessionRequest,
+  ResumeSessionRequest,
+  SessionApi,
+  SessionHandOver,
+  SessionInfo,
+  SubscribeSessionRequest,
+  SuspendSessionRequest,
+  UnsubscribeSessionRequest,
+} from '../session.api';
 import { AuthGrpcClient, authGrpcHandlers } from './auth.grpc';
 import { authServiceDefinition, grpcServiceNames, routerServiceDefinition, sessionServiceDefinition } from './definitions';
 import { RouterGrpcClient, routerGrpcHandlers } from './router.grpc';
@@ -36,7 +46,7 @@ class FakeAuth implements AuthApi {
 }
 
 class FakeSession implements SessionApi {
-  seen: Array<OpenSessionRequest | CloseSessionRequest | SuspendSessionRequest | ResumeSessionRequest | { gatewayId: string }> = [];
+  seen: Array<OpenSessionRequest | CloseSessionRequest | SuspendSessionRequest | ResumeSessionRequest | SubscribeSessionRequest | UnsubscribeSessionRequest | { gatewayId: string }> = [];
   sessions: SessionInfo[] = [];
   held: SessionHandOver = { inflight: [], queued: [], awaitingRel: [] };
   async open(req: OpenSessionRequest) {
@@ -60,6 +70,12 @@ class FakeSession implements SessionApi {
   async resume(req: ResumeSessionRequest) {
     this.seen.push(req);
     return this.held;
+  }
+  async subscribe(req: SubscribeSessionRequest) {
+    this.seen.push(req);
+  }
+  async unsubscribe(req: UnsubscribeSessionRequest) {
+    this.seen.push(req);
   }
 }
 
@@ -194,6 +210,17 @@ describe('contracts over gRPC', () => {
       expect(session.seen.at(-1)).toEqual(close);
       session.held = handOver;
       await expect(sessionClient.resume({ clientId: 'c1', connectionId: 'conn2' })).resolves.toEqual(handOver);
+    });
+
+    it('carries subscribe with every subscription option, and unsubscribe', async () => {
+      const subscriptions = [
+        { filter: 'a/#', qos: 1 as const, noLocal: true, retainAsPublished: true, subscriptionId: 268_435_455 },
+        { filter: 'b', qos: 0 as const, noLocal: false, retainAsPublished: false },
+      ];
+      await sessionClient.subscribe({ clientId: 'c1', connectionId: 'conn1', subscriptions });
+      expect(session.seen.at(-1)).toEqual({ clientId: 'c1', connectionId: 'conn1', subscriptions });
+      await sessionClient.unsubscribe({ clientId: 'c1', connectionId: 'conn1', filters: ['a/#', 'b'] });
+      expect(session.seen.at(-1)).toEqual({ clientId: 'c1', connectionId: 'conn1', filters: ['a/#', 'b'] });
     });
   });
 

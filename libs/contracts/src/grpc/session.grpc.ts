@@ -10,7 +10,9 @@ import type {
   SessionInfo,
   SessionMessage,
   SessionSubscription,
+  SubscribeSessionRequest,
   SuspendSessionRequest,
+  UnsubscribeSessionRequest,
 } from '../session.api';
 import type { CloseRequest as ProtoCloseRequest, CloseRequest__Output as ProtoCloseRequestOutput } from '../generated/mqp/session/v1/CloseRequest';
 import type { HandOver as ProtoHandOver, HandOver__Output as ProtoHandOverOutput } from '../generated/mqp/session/v1/HandOver';
@@ -55,6 +57,20 @@ export class SessionGrpcClient implements SessionApi {
     );
   }
 
+  // Retried: storing the same subscriptions again replaces them by filter.
+  async subscribe(req: SubscribeSessionRequest): Promise<void> {
+    await this.client.unary(
+      sessionServiceDefinition.Subscribe,
+      { clientId: req.clientId, connectionId: req.connectionId, subscriptions: req.subscriptions.map(subscriptionToProto) },
+      { idempotent: true },
+    );
+  }
+
+  // Retried: removing a filter that is already gone changes nothing.
+  async unsubscribe(req: UnsubscribeSessionRequest): Promise<void> {
+    await this.client.unary(sessionServiceDefinition.Unsubscribe, { clientId: req.clientId, connectionId: req.connectionId, filters: req.filters }, { idempotent: true });
+  }
+
   // Not retried: Resume takes the held messages out of the session; a repeat
   // after a lost answer would find them gone.
   async resume(req: ResumeSessionRequest): Promise<SessionHandOver> {
@@ -87,6 +103,14 @@ export function sessionGrpcHandlers(impl: SessionApi): ServiceHandlers<SessionDe
     },
     Suspend: async (req) => {
       await impl.suspend({ clientId: req.clientId, connectionId: req.connectionId, subscriptions: req.subscriptions.map(subscriptionFromProto) });
+      return {};
+    },
+    Subscribe: async (req) => {
+      await impl.subscribe({ clientId: req.clientId, connectionId: req.connectionId, subscriptions: req.subscriptions.map(subscriptionFromProto) });
+      return {};
+    },
+    Unsubscribe: async (req) => {
+      await impl.unsubscribe({ clientId: req.clientId, connectionId: req.connectionId, filters: [...req.filters] });
       return {};
     },
     Resume: async (req) => ({ handOver: handOverToProto(await impl.resume({ clientId: req.clientId, connectionId: req.connectionId })) }),
@@ -138,11 +162,19 @@ export function sessionInfoFromProto(proto: ProtoSessionInfoOutput): SessionInfo
 }
 
 export function subscriptionToProto(sub: SessionSubscription): ProtoSubscription {
-  return { filter: sub.filter, qos: sub.qos, noLocal: sub.noLocal, retainAsPublished: sub.retainAsPublished };
+  const out: ProtoSubscription = { filter: sub.filter, qos: sub.qos, noLocal: sub.noLocal, retainAsPublished: sub.retainAsPublished };
+  if (sub.subscriptionId !== undefined) out.subscriptionId = sub.subscriptionId;
+  return out;
 }
 
 export function subscriptionFromProto(proto: ProtoSubscriptionOutput): SessionSubscription {
-  return { filter: proto.filter, qos: qosFromWire(proto.qos), noLocal: proto.noLocal, retainAsPublished: proto.retainAsPublished };
+  const out: SessionSubscription = { filter: proto.filter, qos: qosFromWire(proto.qos), noLocal: proto.noLocal, retainAsPublished: proto.retainAsPublished };
+  // MQTT 5.0 §3.8.2.1.2: 1..268,435,455
+  if (proto.subscriptionId !== undefined) {
+    if (proto.subscriptionId < 1 || proto.subscriptionId > 268_435_455) throw new InvalidArgumentError('subscription identifier out of range');
+    out.subscriptionId = proto.subscriptionId;
+  }
+  return out;
 }
 
 function sessionMessageToProto(m: SessionMessage): ProtoSessionMessage {

@@ -6,7 +6,19 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { InProcessBus, type Bus } from '@mqp/bus';
 import { configSchema, type MqpConfig } from '@mqp/config';
-import type { AuthApi, AuthenticateRequest, AuthenticateResult, AuthorizeRequest, CloseSessionRequest, RouterApi, SessionApi, SessionHandOver, SessionSubscription } from '@mqp/contracts';
+import type {
+  AuthApi,
+  AuthenticateRequest,
+  AuthenticateResult,
+  AuthorizeRequest,
+  CloseSessionRequest,
+  RouterApi,
+  SessionApi,
+  SessionHandOver,
+  SessionSubscription,
+  SubscribeSessionRequest,
+  UnsubscribeSessionRequest,
+} from '@mqp/contracts';
 import type { Message, PlatformEvent } from '@mqp/model';
 import { topicMatchesFilter } from '@mqp/protocol';
 import { MetricsRegistry, silentLogger, type ModuleInstance } from '@mqp/runtime';
@@ -46,6 +58,11 @@ export class FakeSession implements SessionApi {
   /** A minimal in-memory persistent session per client id (what suspend/close left, for open/resume). */
   readonly kept = new Map<string, { subscriptions: SessionSubscription[]; handOver: SessionHandOver }>();
   readonly closeRequests: CloseSessionRequest[] = [];
+  readonly subscribeCalls: SubscribeSessionRequest[] = [];
+  readonly unsubscribeCalls: UnsubscribeSessionRequest[] = [];
+  /** Tests replace these to delay or fail the answer. */
+  subscribeImpl: (req: SubscribeSessionRequest) => Promise<void> = async () => {};
+  unsubscribeImpl: (req: UnsubscribeSessionRequest) => Promise<void> = async () => {};
   open: SessionApi['open'] = async (req) => {
     this.opened.push(req.clientId);
     this.connectionIds.set(req.clientId, req.connectionId);
@@ -71,6 +88,14 @@ export class FakeSession implements SessionApi {
     const out = kept?.handOver ?? { inflight: [], queued: [], awaitingRel: [] };
     if (kept) kept.handOver = { inflight: [], queued: [], awaitingRel: [] };
     return out;
+  }
+  async subscribe(req: SubscribeSessionRequest): Promise<void> {
+    this.subscribeCalls.push(req);
+    await this.subscribeImpl(req);
+  }
+  async unsubscribe(req: UnsubscribeSessionRequest): Promise<void> {
+    this.unsubscribeCalls.push(req);
+    await this.unsubscribeImpl(req);
   }
   async list(): Promise<never[]> {
     return [];

@@ -18,6 +18,7 @@ import { createListeners } from './listeners/listeners';
 import type { AcceptedTransport, Listener, TransportName } from './listeners/transport';
 import { userPropertiesToList } from './publish-codec';
 import { mayPublish, routeMessage, withPublishSpan } from './publish-pipeline';
+import { sessionSubscriptionsOf } from './session-restore';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionTable } from './subscription-table';
 import { SysStatsPublisher } from './sys-stats';
@@ -271,7 +272,7 @@ export class Gateway {
     const filters = [...conn.subscriptions.keys()];
     try {
       // shared subscriptions are not kept by a session: their messages go to the other members (MQTT 5.0 §4.8.2)
-      const subscriptions = [...conn.subscriptions.values()].filter((s) => s.share === undefined).map((s) => ({ filter: s.filter, qos: s.qos, noLocal: s.noLocal, retainAsPublished: s.retainAsPublished }));
+      const subscriptions = sessionSubscriptionsOf(conn.subscriptions.values());
       await withDeadline(ctx.session.suspend({ clientId: conn.clientId, connectionId: conn.id, subscriptions }), timeout, 'session');
     } catch (err) {
       ctx.logger.warn('session suspend failed: messages for the session may be lost until it resumes', { clientId: conn.clientId, error: err });

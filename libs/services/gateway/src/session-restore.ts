@@ -28,6 +28,7 @@ export async function restoreSession(ctx: GatewayContext, conn: Connection, subs
       if (!(await mayKeep(ctx, conn, s.filter))) continue;
       if (conn.isClosed) return;
       const sub: ClientSubscription = { filter: s.filter, qos: s.qos, noLocal: s.noLocal, retainAsPublished: s.retainAsPublished, connection: conn };
+      if (s.subscriptionId !== undefined && conn.protocolVersion === 5) sub.subscriptionId = s.subscriptionId;
       conn.subscriptions.set(s.filter, sub);
       await ctx.subscriptions.add(sub);
       if (conn.isClosed) {
@@ -56,6 +57,22 @@ export async function restoreSession(ctx: GatewayContext, conn: Connection, subs
   } catch (err) {
     ctx.logger.warn('session not fully restored', { clientId: conn.clientId, error: err });
   }
+}
+
+/**
+ * The subscriptions a persistent session keeps, with all their options.
+ * Shared subscriptions are left out: their messages go to the other members
+ * of the group while the client is away (MQTT 5.0 §4.8.2).
+ */
+export function sessionSubscriptionsOf(subs: Iterable<ClientSubscription>): SessionSubscription[] {
+  const out: SessionSubscription[] = [];
+  for (const s of subs) {
+    if (s.share !== undefined) continue;
+    const kept: SessionSubscription = { filter: s.filter, qos: s.qos, noLocal: s.noLocal, retainAsPublished: s.retainAsPublished };
+    if (s.subscriptionId !== undefined) kept.subscriptionId = s.subscriptionId;
+    out.push(kept);
+  }
+  return out;
 }
 
 /** After the CONNACK: what the session held goes out first, then what arrived while it was restored. */

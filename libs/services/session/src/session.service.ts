@@ -12,11 +12,14 @@ import {
   type OpenSessionResult,
   type SessionApi,
   type SessionInfo,
+  type SessionSubscription,
+  type SubscribeSessionRequest,
+  type UnsubscribeSessionRequest,
 } from '@mqp/contracts';
 import { InvalidArgumentError } from '@mqp/model';
 import { ReasonCode } from '@mqp/protocol';
 import type { Counter, Logger, MetricsRegistry } from '@mqp/runtime';
-import type { PersistentSessionRecord, SessionStore } from '@mqp/storage';
+import type { PersistentSessionRecord, SessionStore, StoredSubscription } from '@mqp/storage';
 import { HeldSession, type QueueLimits } from './held-session';
 import { KeyedSerializer } from './keyed-serializer';
 
@@ -110,10 +113,69 @@ export class SessionService implements SessionApi {
     await this.bus.flush();
     try {
       const stored = await this.store.get(req.clientId);
-      if (stored) await this.store.put({ ...stored, subscriptions: held.subscriptions.map((s) => ({ filter: s.filter, qos: s.qos })), updatedAt: this.now() });
+      if (stored) await this.store.put({ ...stored, subscriptions: held.subscriptions.map(toStored), updatedAt: this.now() });
     } catch (err) {
       this.logger.warn('could not store the session subscriptions', { clientId: req.clientId, err });
     }
+  }
+
+  /**
+   * Stores the subscriptions of a persistent session as they are granted, so
+   * that a broker killed before the connection's hand-over (`suspend`/`close`)
+   * still has them: resolves only once the store has the write. Through the
+   * serializer, so it does not interleave with the read-modify-write of an
+   * open, a close or another subscribe of the same client id.
+   */
+  async subscribe(req: SubscribeSessionRequest): Promise<void> {
+    if (typeof req.clientId !== 'string' || typeof req.connectionId !== 'string' || !Array.isArray(req.subscriptions)) {
+      throw new InvalidArgumentError('clientId, connectionId and subscriptions are required');
+    }
+    for (const sub of req.subscriptions) {
+      if (typeof sub?.filter !== 'string' || ![0, 1, 2].includes(sub.qos)) throw new InvalidArgumentError('a subscription needs a filter and a QoS of 0, 1 or 2');
+    }
+    if (req.subscriptions.length === 0) return;
+    await this.serializer.run(req.clientId, () =>
+      this.updateSubscriptions(req.clientId, req.connectionId, (subs) => {
+        // [MQTT-3.8.4-3] a subscription to the same filter replaces the existing one
+        const byFilter = new Map(subs.map((s) => [s.filter, s]));
+        for (const sub of req.subscriptions) byFilter.set(sub.filter, copySubscription(sub));
+        return [...byFilter.values()];
+      }),
+    );
+  }
+
+  /** The counterpart of `subscribe`: the filters are gone from the store once this resolves. */
+  async unsubscribe(req: UnsubscribeSessionRequest): Promise<void> {
+    if (typeof req.clientId !== 'string' || typeof req.connectionId !== 'string' || !Array.isArray(req.filters)) {
+      throw new InvalidArgumentError('clientId, connectionId and filters are required');
+    }
+    if (req.filters.length === 0) return;
+    const gone = new Set(req.filters);
+    await this.serializer.run(req.clientId, () => this.updateSubscriptions(req.clientId, req.connectionId, (subs) => subs.filter((s) => !gone.has(s.filter))));
+  }
+
+  /**
+   * Applies `change` to the stored subscriptions of a persistent session (and
+   * to its held state, if any) when `connectionId` owns the client id; a
+   * non-persistent session or a connection that lost the id is ignored.
+   * A store failure rejects: the caller says the subscription is not durable.
+   */
+  private async updateSubscriptions(clientId: string, connectionId: string, change: (subs: SessionSubscription[]) => SessionSubscription[]): Promise<void> {
+    const live = this.live.get(clientId);
+    if (!live || live.connectionId !== connectionId || live.expiryInterval === 0) return;
+    const held = this.held.get(clientId);
+    if (held) held.subscriptions = change(held.subscriptions);
+    const stored = await this.store.get(clientId);
+    const record: PersistentSessionRecord = stored ?? {
+      // open() wrote the record; rebuild it if that write was lost
+      clientId,
+      protocolVersion: live.protocolVersion,
+      expiryInterval: live.expiryInterval,
+      subscriptions: [],
+      updatedAt: this.now(),
+    };
+    const subscriptions = change(record.subscriptions.map(fromStored)).map(toStored);
+    await this.store.put({ ...record, subscriptions, updatedAt: this.now() });
   }
 
   async resume(req: ResumeSessionRequest): Promise<SessionHandOver> {
@@ -211,7 +273,7 @@ export class SessionService implements SessionApi {
         held.expiresAt = undefined;
         result.subscriptions = held.subscriptions.map((s) => ({ ...s }));
       } else if (stored) {
-        result.subscriptions = stored.subscriptions.map((s) => ({ filter: s.filter, qos: s.qos, noLocal: false, retainAsPublished: false }));
+        result.subscriptions = stored.subscriptions.map(fromStored);
       }
     }
 
@@ -357,6 +419,27 @@ export class SessionService implements SessionApi {
 function isExpired(record: PersistentSessionRecord, now: number): boolean {
   if (record.expiryInterval >= NEVER_EXPIRES) return false;
   return record.updatedAt + record.expiryInterval * 1000 <= now;
+}
+
+function copySubscription(s: SessionSubscription): SessionSubscription {
+  const out: SessionSubscription = { filter: s.filter, qos: s.qos, noLocal: s.noLocal === true, retainAsPublished: s.retainAsPublished === true };
+  if (s.subscriptionId !== undefined) out.subscriptionId = s.subscriptionId;
+  return out;
+}
+
+/** Only the options that are set are stored (absent reads as false / no identifier). */
+function toStored(s: SessionSubscription): StoredSubscription {
+  const out: StoredSubscription = { filter: s.filter, qos: s.qos };
+  if (s.noLocal) out.noLocal = true;
+  if (s.retainAsPublished) out.retainAsPublished = true;
+  if (s.subscriptionId !== undefined) out.subscriptionId = s.subscriptionId;
+  return out;
+}
+
+function fromStored(s: StoredSubscription): SessionSubscription {
+  const out: SessionSubscription = { filter: s.filter, qos: s.qos, noLocal: s.noLocal === true, retainAsPublished: s.retainAsPublished === true };
+  if (s.subscriptionId !== undefined) out.subscriptionId = s.subscriptionId;
+  return out;
 }
 
 function toInfo(entry: LiveSession): SessionInfo {

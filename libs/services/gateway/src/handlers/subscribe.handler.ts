@@ -1,3 +1,4 @@
+import type { SessionSubscription } from '@mqp/contracts';
 import type { QoS } from '@mqp/model';
 import { parseSharedFilter, ReasonCode, SUBACK_FAILURE_V3, validateTopicFilter } from '@mqp/protocol';
 import type { ISubscribePacket, ISubscription } from 'mqtt-packet';
@@ -6,6 +7,7 @@ import { withDeadline } from '../deadline';
 import { sendRetained } from '../fan-out';
 import type { GatewayContext } from '../gateway-context';
 import { authorizeRequest } from '../authorize-request';
+import { sessionSubscriptionsOf } from '../session-restore';
 
 /** Highest QoS this gateway grants: all of them. */
 const MAX_QOS: QoS = 2;
@@ -33,6 +35,11 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
     if (code <= MAX_QOS) granted.add(request.topic);
     codes.push(v5 || code <= MAX_QOS ? code : SUBACK_FAILURE_V3);
   }
+  if (conn.sessionExpiry > 0) {
+    // a persistent session's subscriptions are stored before the SUBACK, so a broker killed right after it still has them
+    await persistSubscriptions(ctx, conn, sessionSubscriptionsOf([...granted].flatMap((f) => conn.subscriptions.get(f) ?? [])));
+    if (conn.isClosed) return;
+  }
   // [MQTT-3.8.4-1] answer with a SUBACK of the same packet id, [MQTT-3.8.4-6] one code per filter in order
   conn.send({ cmd: 'suback', messageId: packet.messageId, granted: codes });
 
@@ -56,6 +63,25 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
     });
   }
   for (const sub of retainedFor) await deliverRetained(ctx, conn, sub);
+}
+
+/**
+ * Never throws. A failure keeps the SUBACK's success codes: the subscription
+ * works live (it is in the local table), only its durability across a broker
+ * crash failed, and the normal hand-over on close still stores it; refusing
+ * it with 0x80 would drop a subscription that does work.
+ */
+async function persistSubscriptions(ctx: GatewayContext, conn: Connection, subscriptions: SessionSubscription[]): Promise<void> {
+  if (subscriptions.length === 0) return;
+  try {
+    await withDeadline(ctx.session.subscribe({ clientId: conn.clientId, connectionId: conn.id, subscriptions }), ctx.config.serviceTimeoutMs, 'session');
+  } catch (err) {
+    ctx.logger.warn('subscriptions not stored: they work, but a broker crash before the client disconnects loses them', {
+      clientId: conn.clientId,
+      filters: subscriptions.map((s) => s.filter),
+      error: err,
+    });
+  }
 }
 
 /** Returns the granted QoS, or a v5 failure reason code (mapped to 0x80 for v3.1.1 by the caller). */

@@ -12,8 +12,12 @@ import type { ResetGatewayRequest as _mqp_session_v1_ResetGatewayRequest, ResetG
 import type { ResetGatewayResponse as _mqp_session_v1_ResetGatewayResponse, ResetGatewayResponse__Output as _mqp_session_v1_ResetGatewayResponse__Output } from '../../../mqp/session/v1/ResetGatewayResponse';
 import type { ResumeRequest as _mqp_session_v1_ResumeRequest, ResumeRequest__Output as _mqp_session_v1_ResumeRequest__Output } from '../../../mqp/session/v1/ResumeRequest';
 import type { ResumeResponse as _mqp_session_v1_ResumeResponse, ResumeResponse__Output as _mqp_session_v1_ResumeResponse__Output } from '../../../mqp/session/v1/ResumeResponse';
+import type { SubscribeRequest as _mqp_session_v1_SubscribeRequest, SubscribeRequest__Output as _mqp_session_v1_SubscribeRequest__Output } from '../../../mqp/session/v1/SubscribeRequest';
+import type { SubscribeResponse as _mqp_session_v1_SubscribeResponse, SubscribeResponse__Output as _mqp_session_v1_SubscribeResponse__Output } from '../../../mqp/session/v1/SubscribeResponse';
 import type { SuspendRequest as _mqp_session_v1_SuspendRequest, SuspendRequest__Output as _mqp_session_v1_SuspendRequest__Output } from '../../../mqp/session/v1/SuspendRequest';
 import type { SuspendResponse as _mqp_session_v1_SuspendResponse, SuspendResponse__Output as _mqp_session_v1_SuspendResponse__Output } from '../../../mqp/session/v1/SuspendResponse';
+import type { UnsubscribeRequest as _mqp_session_v1_UnsubscribeRequest, UnsubscribeRequest__Output as _mqp_session_v1_UnsubscribeRequest__Output } from '../../../mqp/session/v1/UnsubscribeRequest';
+import type { UnsubscribeResponse as _mqp_session_v1_UnsubscribeResponse, UnsubscribeResponse__Output as _mqp_session_v1_UnsubscribeResponse__Output } from '../../../mqp/session/v1/UnsubscribeResponse';
 
 export interface SessionClient extends grpc.Client {
   Close(argument: _mqp_session_v1_CloseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_CloseResponse__Output>): grpc.ClientUnaryCall;
@@ -57,6 +61,15 @@ export interface SessionClient extends grpc.Client {
   resume(argument: _mqp_session_v1_ResumeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
   resume(argument: _mqp_session_v1_ResumeRequest, callback: grpc.requestCallback<_mqp_session_v1_ResumeResponse__Output>): grpc.ClientUnaryCall;
   
+  Subscribe(argument: _mqp_session_v1_SubscribeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  Subscribe(argument: _mqp_session_v1_SubscribeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  Subscribe(argument: _mqp_session_v1_SubscribeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  Subscribe(argument: _mqp_session_v1_SubscribeRequest, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  subscribe(argument: _mqp_session_v1_SubscribeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  subscribe(argument: _mqp_session_v1_SubscribeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  subscribe(argument: _mqp_session_v1_SubscribeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  subscribe(argument: _mqp_session_v1_SubscribeRequest, callback: grpc.requestCallback<_mqp_session_v1_SubscribeResponse__Output>): grpc.ClientUnaryCall;
+  
   Suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
   Suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
   Suspend(argument: _mqp_session_v1_SuspendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
@@ -65,6 +78,15 @@ export interface SessionClient extends grpc.Client {
   suspend(argument: _mqp_session_v1_SuspendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
   suspend(argument: _mqp_session_v1_SuspendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
   suspend(argument: _mqp_session_v1_SuspendRequest, callback: grpc.requestCallback<_mqp_session_v1_SuspendResponse__Output>): grpc.ClientUnaryCall;
+  
+  Unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  Unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  Unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  Unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
+  unsubscribe(argument: _mqp_session_v1_UnsubscribeRequest, callback: grpc.requestCallback<_mqp_session_v1_UnsubscribeResponse__Output>): grpc.ClientUnaryCall;
   
 }
 
@@ -79,7 +101,11 @@ export interface SessionHandlers extends grpc.UntypedServiceImplementation {
   
   Resume: grpc.handleUnaryCall<_mqp_session_v1_ResumeRequest__Output, _mqp_session_v1_ResumeResponse>;
   
+  Subscribe: grpc.handleUnaryCall<_mqp_session_v1_SubscribeRequest__Output, _mqp_session_v1_SubscribeResponse>;
+  
   Suspend: grpc.handleUnaryCall<_mqp_session_v1_SuspendRequest__Output, _mqp_session_v1_SuspendResponse>;
+  
+  Unsubscribe: grpc.handleUnaryCall<_mqp_session_v1_UnsubscribeRequest__Output, _mqp_session_v1_UnsubscribeResponse>;
   
 }
 
@@ -89,5 +115,7 @@ export interface SessionDefinition extends grpc.ServiceDefinition {
   Open: MethodDefinition<_mqp_session_v1_OpenRequest, _mqp_session_v1_OpenResponse, _mqp_session_v1_OpenRequest__Output, _mqp_session_v1_OpenResponse__Output>
   ResetGateway: MethodDefinition<_mqp_session_v1_ResetGatewayRequest, _mqp_session_v1_ResetGatewayResponse, _mqp_session_v1_ResetGatewayRequest__Output, _mqp_session_v1_ResetGatewayResponse__Output>
   Resume: MethodDefinition<_mqp_session_v1_ResumeRequest, _mqp_session_v1_ResumeResponse, _mqp_session_v1_ResumeRequest__Output, _mqp_session_v1_ResumeResponse__Output>
+  Subscribe: MethodDefinition<_mqp_session_v1_SubscribeRequest, _mqp_session_v1_SubscribeResponse, _mqp_session_v1_SubscribeRequest__Output, _mqp_session_v1_SubscribeResponse__Output>
   Suspend: MethodDefinition<_mqp_session_v1_SuspendRequest, _mqp_session_v1_SuspendResponse, _mqp_session_v1_SuspendRequest__Output, _mqp_session_v1_SuspendResponse__Output>
+  Unsubscribe: MethodDefinition<_mqp_session_v1_UnsubscribeRequest, _mqp_session_v1_UnsubscribeResponse, _mqp_session_v1_UnsubscribeRequest__Output, _mqp_session_v1_UnsubscribeResponse__Output>
 }

@@ -6,6 +6,8 @@ export interface Subscription {
   'qos'?: (number);
   'noLocal'?: (boolean);
   'retainAsPublished'?: (boolean);
+  'subscriptionId'?: (number);
+  '_subscriptionId'?: "subscriptionId";
 }
 
 export interface Subscription__Output {
@@ -13,4 +15,6 @@ export interface Subscription__Output {
   'qos': (number);
   'noLocal': (boolean);
   'retainAsPublished': (boolean);
+  'subscriptionId'?: (number);
+  '_subscriptionId'?: "subscriptionId";
 }
