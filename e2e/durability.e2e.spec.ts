@@ -2,22 +2,8 @@
  * What survives a broker killed with SIGKILL and started again on the same
  * data directory (standalone, embedded store).
  */
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { PlatformProcess, tempDir } from '@mqp/testing';
-import { Inbox } from './support/mqtt-clients';
-
-async function connect(port: number, options: IClientOptions): Promise<{ client: MqttClient; inbox: Inbox; connack: IConnackPacket }> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
-  const inbox = new Inbox(client);
-  const connack = await new Promise<IConnackPacket>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('error', reject);
-  });
-  clients.push(client);
-  return { client, inbox, connack };
-}
-
-const clients: MqttClient[] = [];
+import { closeAllClients, connectWithInbox } from './support/mqtt-clients';
 
 describe('mqp standalone killed with SIGKILL and started again', () => {
   const data = tempDir();
@@ -35,7 +21,7 @@ describe('mqp standalone killed with SIGKILL and started again', () => {
   }
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
+    await closeAllClients();
     await broker?.stop('SIGKILL');
   });
 
@@ -43,12 +29,12 @@ describe('mqp standalone killed with SIGKILL and started again', () => {
 
   it('keeps retained messages [MQTT-3.3.1-5]', async () => {
     let port = await startBroker();
-    const pub = await connect(port, { clientId: 'retainer' });
+    const pub = await connectWithInbox(port, { clientId: 'retainer' });
     await pub.client.publishAsync('durable/lamp', 'on', { qos: 1, retain: true });
     await killBroker();
 
     port = await startBroker();
-    const sub = await connect(port, { clientId: 'late-reader' });
+    const sub = await connectWithInbox(port, { clientId: 'late-reader' });
     await sub.client.subscribeAsync('durable/#', { qos: 1 });
     const [m] = await sub.inbox.waitFor(1);
     expect([m!.topic, m!.payload, m!.packet.retain]).toEqual(['durable/lamp', 'on', true]);
@@ -56,15 +42,15 @@ describe('mqp standalone killed with SIGKILL and started again', () => {
 
   it('keeps a persistent session and its subscriptions: session present, and new messages delivered without subscribing again', async () => {
     let port = await startBroker();
-    const first = await connect(port, { clientId: 'survivor', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 600 } });
+    const first = await connectWithInbox(port, { clientId: 'survivor', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 600 } });
     await first.client.subscribeAsync('survive/#', { qos: 1 });
     await first.client.endAsync();
     await killBroker();
 
     port = await startBroker();
-    const back = await connect(port, { clientId: 'survivor', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 600 } });
+    const back = await connectWithInbox(port, { clientId: 'survivor', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 600 } });
     expect(back.connack.sessionPresent).toBe(true);
-    const pub = await connect(port, { clientId: 'survive-pub' });
+    const pub = await connectWithInbox(port, { clientId: 'survive-pub' });
     await pub.client.publishAsync('survive/x', 'after restart', { qos: 1 });
     const [m] = await back.inbox.waitFor(1);
     expect(m!.payload).toBe('after restart');

@@ -4,14 +4,10 @@
  * not MQTT.js.
  */
 import { mosquittoPub, mosquittoSub } from './support/mosquitto-clients';
-import { startSplit, startStandalone, type Deployment } from '@mqp/testing';
+import type { Deployment } from '@mqp/testing';
+import { BOTH_DEPLOYMENTS } from './support/deployments';
 
-const modes = [
-  ['standalone', startStandalone],
-  ['split', startSplit],
-] as const;
-
-describe.each(modes)('mosquitto clients against mqp %s', (_kind, start) => {
+describe.each(BOTH_DEPLOYMENTS)('mosquitto clients against mqp %s', (_kind, start) => {
   let deployment: Deployment;
   let subPort: number;
   let pubPort: number;

@@ -4,15 +4,11 @@
  * load-balanced across gateways, subscription identifiers, topic aliases,
  * retain handling, message expiry and `$SYS` statistics.
  */
-import { startSplit, startStandalone, type Deployment } from '@mqp/testing';
+import type { Deployment } from '@mqp/testing';
+import { BOTH_DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, Inbox } from './support/mqtt-clients';
 
-const modes = [
-  ['standalone', startStandalone],
-  ['split', startSplit],
-] as const;
-
-describe.each(modes)('mqp %s: MQTT 5', (kind, start) => {
+describe.each(BOTH_DEPLOYMENTS)('mqp %s: MQTT 5', (kind, start) => {
   let deployment: Deployment;
   let subPort: number;
   let pubPort: number;

@@ -5,16 +5,12 @@
  * library, plus raw sockets for bytes no library would send.
  */
 import type { MqttClient } from 'mqtt';
-import { httpStatus, startSplit, startStandalone, type Deployment } from '@mqp/testing';
+import { httpStatus, type Deployment } from '@mqp/testing';
+import { BOTH_DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, Inbox, rawSocket, withTimeout } from './support/mqtt-clients';
 import { RecordingHttpServer } from './support/collector';
 
-const modes = [
-  ['standalone', startStandalone],
-  ['split', startSplit],
-] as const;
-
-describe.each(modes)('mqp %s', (kind, start) => {
+describe.each(BOTH_DEPLOYMENTS)('mqp %s', (kind, start) => {
   let deployment: Deployment;
   const webhook = new RecordingHttpServer();
   const collector = new RecordingHttpServer();

@@ -3,30 +3,11 @@
  * client is owed when it comes back (possibly through the other gateway),
  * QoS 2 exactly once, and wills.
  */
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
-import { startSplit, startStandalone, type Deployment } from '@mqp/testing';
-import { closeAllClients, connectClient, Inbox, withTimeout } from './support/mqtt-clients';
+import type { Deployment } from '@mqp/testing';
+import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { closeAllClients, connectClient, connectWithInbox, withTimeout } from './support/mqtt-clients';
 
-const modes = [
-  ['standalone', startStandalone],
-  ['split', startSplit],
-] as const;
-
-/** Connects with the inbox attached before CONNACK, so messages sent right after it are not missed. */
-async function connectWithInbox(port: number, options: IClientOptions): Promise<{ client: MqttClient; inbox: Inbox; connack: IConnackPacket }> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4, ...options });
-  const inbox = new Inbox(client);
-  const connack = await new Promise<IConnackPacket>((resolve, reject) => {
-    client.once('connect', resolve);
-    client.once('error', reject);
-  });
-  opened.push(client);
-  return { client, inbox, connack };
-}
-
-const opened: MqttClient[] = [];
-
-describe.each(modes)('sessions on mqp %s', (_kind, start) => {
+describe.each(BOTH_DEPLOYMENTS)('sessions on mqp %s', (_kind, start) => {
   let deployment: Deployment;
   let first: number;
   let second: number;
@@ -37,10 +18,7 @@ describe.each(modes)('sessions on mqp %s', (_kind, start) => {
     second = deployment.mqttPorts[deployment.mqttPorts.length - 1]!;
   }, 90_000);
 
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
-    await closeAllClients();
-  });
+  afterEach(() => closeAllClients());
   afterAll(() => deployment?.stop());
 
   it.each([

@@ -1,5 +1,5 @@
 import { connect as connectNet, type Socket } from 'node:net';
-import mqtt, { type IClientOptions, type MqttClient, type IPublishPacket } from 'mqtt';
+import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient, type IPublishPacket } from 'mqtt';
 
 /** An MQTT.js client connected to 127.0.0.1:port; rejects with the CONNACK error if refused. */
 export async function connectClient(port: number, options: IClientOptions = {}): Promise<MqttClient> {
@@ -22,6 +22,21 @@ export async function connectClient(port: number, options: IClientOptions = {}):
 }
 
 const clients = new Set<MqttClient>();
+
+/**
+ * Connects with an Inbox attached before the CONNACK, so messages sent right
+ * after it (a resumed session's queue) are not missed; also returns the CONNACK.
+ */
+export async function connectWithInbox(port: number, options: IClientOptions): Promise<{ client: MqttClient; inbox: Inbox; connack: IConnackPacket }> {
+  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4, ...options });
+  const inbox = new Inbox(client);
+  clients.add(client);
+  const connack = await new Promise<IConnackPacket>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
+  return { client, inbox, connack };
+}
 
 /** Ends every client the test opened. */
 export async function closeAllClients(): Promise<void> {

@@ -278,3 +278,18 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/** Connects over any URL (mqtts://, wss://) and reports a refusal as a value, so tests can assert either outcome. */
+export function tryConnect(url: string, options: IClientOptions): Promise<{ client?: MqttClient; error?: Error }> {
+  return new Promise((resolve) => {
+    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, ...options });
+    client.once('connect', () => resolve({ client }));
+    client.once('error', (error) => {
+      client.end(true);
+      resolve({ error });
+    });
+    client.once('close', () => {
+      if (!client.connected) resolve({ error: new Error('closed before CONNACK') });
+    });
+  });
+}

@@ -2,23 +2,9 @@ import { connect as tlsConnect } from 'node:tls';
 import type { AuthenticateRequest } from '@mqp/contracts';
 import { createTestCertificates, type TestCertificates } from '@mqp/testing';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { closeClient, connectClient, nextMessage, startTestGateway, type TestGateway } from '../gateway.test-harness';
+import { closeClient, connectClient, nextMessage, startTestGateway, tryConnect, type TestGateway } from '../gateway.test-harness';
 
 /** Connects without reconnecting; resolves with the client, or with the error/close that ended it before CONNACK. */
-function tryConnect(url: string, options: IClientOptions): Promise<{ client?: MqttClient; error?: Error }> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, ...options });
-    client.once('connect', () => resolve({ client }));
-    client.once('error', (error) => {
-      client.end(true);
-      resolve({ error });
-    });
-    client.once('close', () => {
-      if (!client.connected) resolve({ error: new Error('closed before CONNACK') });
-    });
-  });
-}
-
 describe('TLS listener', () => {
   let certs: TestCertificates;
   beforeAll(() => {

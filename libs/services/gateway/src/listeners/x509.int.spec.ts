@@ -1,21 +1,7 @@
 import type { AuthenticateRequest, AuthorizeRequest } from '@mqp/contracts';
 import { createTestCertificates, type TestCertificates } from '@mqp/testing';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { closeClient, startTestGateway, type TestGateway } from '../gateway.test-harness';
-
-function tryConnect(url: string, options: IClientOptions): Promise<{ client?: MqttClient; error?: Error }> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, ...options });
-    client.once('connect', () => resolve({ client }));
-    client.once('error', (error) => {
-      client.end(true);
-      resolve({ error });
-    });
-    client.once('close', () => {
-      if (!client.connected) resolve({ error: new Error('closed before CONNACK') });
-    });
-  });
-}
+import { closeClient, startTestGateway, tryConnect, type TestGateway } from '../gateway.test-harness';
 
 describe('X.509 client certificates', () => {
   let certs: TestCertificates;
