@@ -122,6 +122,7 @@ export class Connection {
     this.outbound = new OutboundQueue({
       window: LIMITS.inflightWindow,
       maxQueued: LIMITS.queuedMessages,
+      maxQueuedBytes: LIMITS.queuedBytes,
       writable: () => this.writable(),
       send: (bytes) => {
         this.writeBytes(bytes);

@@ -34,6 +34,8 @@ export const LIMITS = {
   inflightWindow: 32,
   /** Messages queued per connection behind a full inflight window; oldest dropped beyond (EMQX/Mosquitto 1000). */
   queuedMessages: 1000,
+  /** Bytes of those queued packets; oldest dropped beyond (same bound as an offline session's queue, session.maxQueuedBytes). */
+  queuedBytes: 10 * 1024 * 1024,
   /** Incoming QoS 1 and 2 PUBLISH a client may have unacknowledged: advertised as Receive Maximum. */
   receiveMaximum: 32,
   /**

@@ -5,13 +5,14 @@ function publish(n: number): OutboundPublish {
   return { bytes: Buffer.from([0x32, 0x03, 0x00, 0x01, n]), packetIdOffset: 2, messageId: `m${n}`, topic: 't', qos: 1 };
 }
 
-function setup(window = 2, maxQueued = 3) {
+function setup(window = 2, maxQueued = 3, maxQueuedBytes = 1 << 20) {
   const sent: { id: number; marker: number }[] = [];
   const dropped: string[] = [];
   let writable = true;
   const queue = new OutboundQueue({
     window,
     maxQueued,
+    maxQueuedBytes,
     writable: () => writable,
     send: (bytes) => sent.push({ id: bytes.readUInt16BE(2), marker: bytes[4] as number }),
     dropped: (p) => dropped.push(p.messageId),
@@ -47,6 +48,24 @@ describe('OutboundQueue', () => {
     expect(queue.queuedCount).toBe(2);
     queue.acknowledge(sent[0]!.id);
     expect(sent.map((s) => s.marker)).toEqual([1, 4]);
+  });
+
+  it('drops the oldest queued messages beyond its byte bound, so a stalled reader holds bounded memory (HOSTILE-INPUTS: 1000 + a byte cap)', () => {
+    // every fake packet is 5 bytes: a 12-byte bound holds two queued packets
+    const { queue, sent, dropped, setWritable } = setup(1, 1000, 12);
+    setWritable(false);
+    for (let i = 1; i <= 5; i++) queue.enqueue(publish(i));
+    expect(dropped).toEqual(['m1', 'm2', 'm3']);
+    expect([queue.queuedCount, queue.queuedByteCount]).toEqual([2, 10]);
+    setWritable(true);
+    queue.pump();
+    // sending moves the head into flight: its bytes no longer count against the queue
+    expect(sent.map((s) => s.marker)).toEqual([4]);
+    expect(queue.queuedByteCount).toBe(5);
+    queue.enqueue(publish(6));
+    expect(dropped).toEqual(['m1', 'm2', 'm3']);
+    expect(queue.takeAll().queued.map((p) => p.messageId)).toEqual(['m5', 'm6']);
+    expect(queue.queuedByteCount).toBe(0);
   });
 
   it('holds messages while the socket is above its high-water mark and sends them when pumped', () => {

@@ -2,9 +2,10 @@ import type { Message } from '@mqp/model';
 
 /**
  * Outgoing QoS 1 and 2 delivery of one connection: a packet identifier allocator,
- * the inflight map (sent, awaiting PUBACK) bounded by a window, and a bounded
- * queue behind it that drops its oldest entry when full (EMQX and Mosquitto
- * do the same with 1000 messages).
+ * the inflight map (sent, awaiting PUBACK) bounded by a window, and a queue
+ * behind it bounded by count and by bytes that drops its oldest entry when
+ * full (EMQX and Mosquitto do the same with 1000 messages; the byte cap keeps
+ * a subscriber that stopped reading from holding 1000 × 1 MiB).
  *
  * Entries hold bytes already serialized with a placeholder packet id, shared
  * between every subscriber of the same variant; the id is patched into a copy
@@ -38,6 +39,8 @@ export type PubrecOutcome = 'release' | 'unknown';
 export interface OutboundQueueOptions {
   window: number;
   maxQueued: number;
+  /** Bytes of queued (not yet sent) packets; the oldest are dropped beyond. */
+  maxQueuedBytes: number;
   /** Whether the socket may take more bytes now (below its high-water mark). */
   writable(): boolean;
   send(bytes: Buffer): void;
@@ -55,6 +58,7 @@ export class OutboundQueue {
   private readonly inflight = new Map<number, InflightEntry>();
   private queue: OutboundPublish[] = [];
   private head = 0;
+  private queuedBytes = 0;
   private lastId = 0;
   /** While held nothing is sent: a resuming session restores its old messages before new ones go out. */
   private held = false;
@@ -78,14 +82,32 @@ export class OutboundQueue {
     return this.queue.length - this.head;
   }
 
+  get queuedByteCount(): number {
+    return this.queuedBytes;
+  }
+
   enqueue(publish: OutboundPublish): void {
     this.queue.push(publish);
-    if (this.queuedCount > this.options.maxQueued) {
+    this.queuedBytes += publish.bytes.length;
+    this.dropOverflow();
+    this.pump();
+  }
+
+  /** Drops the oldest queued entries while the queue is over its count or byte bound. */
+  private dropOverflow(): void {
+    while (this.queuedCount > 0 && (this.queuedCount > this.options.maxQueued || this.queuedBytes > this.options.maxQueuedBytes)) {
       const oldest = this.queue[this.head] as OutboundPublish;
+      this.queue[this.head] = undefined as unknown as OutboundPublish;
       this.head++;
+      this.queuedBytes -= oldest.bytes.length;
       this.options.dropped(oldest);
     }
-    this.pump();
+  }
+
+  /** After the queue was rebuilt: its byte count from scratch. */
+  private recountBytes(): void {
+    this.queuedBytes = 0;
+    for (let i = this.head; i < this.queue.length; i++) this.queuedBytes += (this.queue[i] as OutboundPublish).bytes.length;
   }
 
   /**
@@ -168,11 +190,8 @@ export class OutboundQueue {
     const fresh = queued.filter((p, i) => queued.findIndex((q) => q.messageId === p.messageId) === i);
     this.queue = [...fresh, ...current];
     this.head = 0;
-    while (this.queuedCount > this.options.maxQueued) {
-      const oldest = this.queue[this.head] as OutboundPublish;
-      this.head++;
-      this.options.dropped(oldest);
-    }
+    this.recountBytes();
+    this.dropOverflow();
   }
 
   /** Sends queued entries while the window and the socket allow. Call again when the socket drains. */
@@ -181,6 +200,7 @@ export class OutboundQueue {
       const next = this.queue[this.head] as OutboundPublish;
       this.queue[this.head] = undefined as unknown as OutboundPublish;
       this.head++;
+      this.queuedBytes -= next.bytes.length;
       const id = this.allocateId();
       this.inflight.set(id, { packetId: id, publish: next, released: false });
       const bytes = Buffer.from(next.bytes);
@@ -214,6 +234,7 @@ export class OutboundQueue {
     for (const p of this.queue.slice(this.head)) (p.qos === 1 && match(p) ? out : rest).push(p);
     this.queue = rest;
     this.head = 0;
+    this.recountBytes();
     if (out.length > 0) this.pump();
     return out;
   }
@@ -231,6 +252,7 @@ export class OutboundQueue {
     this.inflight.clear();
     this.queue = [];
     this.head = 0;
+    this.queuedBytes = 0;
     return { inflight, queued };
   }
 
