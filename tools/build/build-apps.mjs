@@ -3,7 +3,7 @@
 // native and dynamic requires (grpc-js, nats) load from node_modules.
 // Usage: node tools/build/build-apps.mjs [app ...]   (default: every app)
 import { build } from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,10 @@ await Promise.all(
       sourcemap: true,
       tsconfig: join(root, 'tsconfig.base.json'),
       logLevel: 'warning',
+      // the bundles are executables: `mqp` (package.json bin) is dist/apps/platform/main.js
+      banner: { js: '#!/usr/bin/env node' },
     }),
   ),
 );
+
+for (const app of apps) chmodSync(join(root, 'dist/apps', app, 'main.js'), 0o755);
