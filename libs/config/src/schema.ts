@@ -242,8 +242,13 @@ export const gatewaySchema = z
     maxKeepAlive: z.number().int().min(0).max(65_535).default(0),
     /** How often `$SYS/brokers/<gatewayId>/...` statistics are published (Mosquitto `sys_interval` 10 s); 0 turns them off. */
     sysIntervalMs: z.number().int().min(0).default(10_000),
-    /** CONNECTs per second each listener accepts (token bucket, burst of one second); beyond, CONNACK 0x9F Connection rate exceeded. 0 = no limit. */
-    maxConnectRate: z.number().min(0).default(1000),
+    /**
+     * CONNECTs per second each listener accepts (token bucket, burst of one
+     * second); beyond, CONNACK 0x9F Connection rate exceeded. 0 = no limit,
+     * the default as in EMQX 5 (`max_conn_rate = infinity`) and Mosquitto: a
+     * fleet reconnecting after an outage must not be turned away by default.
+     */
+    maxConnectRate: z.number().min(0).default(0),
     /** PUBLISH packets per second one client may send (burst of one second); beyond, v5 DISCONNECT 0x96 Message rate too high (v3: close). 0 = no limit. */
     maxMessageRate: z.number().min(0).default(0),
   })

@@ -447,3 +447,41 @@ describe('PacketReader refuses malformed input', () => {
     expect(() => r.push(hex('00 00'))).not.toThrow();
   });
 });
+
+describe('PacketReader readers share one parser', () => {
+  it('parses the next packet of another reader after one failed in the middle of a field', () => {
+    const bad = reader();
+    const good = reader();
+    // filter length 5 reads past the end of the SUBSCRIBE: the parser stops mid-packet
+    bad.r.push(hex('82 08  0001  0005 612f2b 01'));
+    good.r.push(hex('82 08  0001  0003 612f2b 01'));
+    expect(bad.errors).toHaveLength(1);
+    expect(good.errors).toEqual([]);
+    expect(good.packets).toEqual([expect.objectContaining({ cmd: 'subscribe', subscriptions: [expect.objectContaining({ topic: 'a/+', qos: 1 })] })]);
+  });
+
+  it('keeps the protocol version of each reader apart', () => {
+    const v5 = reader();
+    const v4 = reader();
+    v5.r.push(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 0, clientId: 'a' }));
+    v4.r.push(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'b' }));
+    expect([v5.r.protocolVersion, v4.r.protocolVersion]).toEqual([5, 4]);
+    // a v5 PUBACK carries a reason code; read as v4 the third byte would be an error
+    v5.r.push(hex('40 03 0001 10'));
+    expect(v5.errors).toEqual([]);
+    expect(v5.packets[1]).toEqual(expect.objectContaining({ cmd: 'puback', reasonCode: 0x10 }));
+    v4.r.push(hex('40 03 0001 10'));
+    expect(v4.errors).toHaveLength(1);
+  });
+
+  it('rebuilds a multi-byte fixed header that straddled chunks byte for byte', () => {
+    const whole = reader();
+    const split = reader();
+    const publish = generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(20_000, 7), qos: 0, retain: false, dup: false });
+    whole.r.push(publish);
+    for (const b of publish.subarray(0, 3)) split.r.push(Buffer.from([b]));
+    split.r.push(publish.subarray(3));
+    expect(split.errors).toEqual([]);
+    expect(split.packets).toEqual(whole.packets);
+  });
+});

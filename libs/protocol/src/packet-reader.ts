@@ -1,6 +1,6 @@
 import type { Packet } from 'mqtt-packet';
 import { ReasonCode } from './reason-codes';
-import { checkDecodedPacket, createStrictParser, type DecodedProblem, type StrictParser } from './strict-parser';
+import { checkDecodedPacket, createStrictParser, type DecodedProblem, type ParserInternals, type StrictParser } from './strict-parser';
 
 /**
  * Turns the byte stream of one connection into MQTT packets.
@@ -93,15 +93,48 @@ function classifyParserError(err: Error): ProtocolViolation {
   return violation('malformed', message, err);
 }
 
+/**
+ * One mqtt-packet parser for every reader in the process. Each reader hands it
+ * exactly one whole packet and `parse` runs synchronously, so the parser is
+ * idle between calls; a parser per connection cost an EventEmitter and a
+ * BufferList stream each (about 2 KB per idle connection, issue 6). `current`
+ * is the reader whose packet is being parsed, for the event listeners.
+ */
+interface SharedParser {
+  parser: StrictParser;
+  current: PacketReader | undefined;
+}
+
+let shared: SharedParser | undefined;
+
+function sharedParser(): SharedParser {
+  if (shared !== undefined) return shared;
+  const parser = createStrictParser(4);
+  const state: SharedParser = { parser, current: undefined };
+  parser.on('packet', (packet: Packet) => state.current?.parsedEvent(packet, parser._pos));
+  parser.on('error', (err: Error) => state.current?.errorEvent(err));
+  shared = state;
+  return state;
+}
+
+/** Resets the shared parser after a packet that did not end cleanly, so nothing of it reaches another connection's. */
+function resetParser(parser: StrictParser): void {
+  if (parser.error === null && parser._list.length === 0 && parser._stateCounter === 0 && parser._pos === 0) return;
+  parser._resetState();
+  // _resetState leaves the read position where the failed packet stopped, and the length parser starts from it
+  parser._pos = 0;
+}
+
 export class PacketReader {
-  private readonly parser: StrictParser;
+  /** The parser settings of this connection (mqtt-packet reads protocolVersion from them). */
+  private settings: ParserInternals['settings'];
   private readonly maxPacketSize: number;
   private readonly onPacket: (packet: Packet) => void;
   private readonly onError: (err: ProtocolViolation) => void;
 
   private stopped = false;
-  /** Fixed header bytes of the packet being framed. */
-  private readonly header = Buffer.alloc(MAX_FIXED_HEADER_BYTES);
+  /** First byte of the packet being framed, and how many fixed header bytes were read. */
+  private firstByte = 0;
   private headerLen = 0;
   private remainingLength = 0;
   private multiplier = 1;
@@ -118,20 +151,21 @@ export class PacketReader {
     this.maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
     this.onPacket = options.onPacket;
     this.onError = options.onError;
-    const parser = createStrictParser(options.protocolVersion ?? 4);
-    this.parser = parser;
-    parser.on('packet', (packet: Packet) => {
-      // read now: the parser resets its position right after this event
-      this.parsedProblem = checkDecodedPacket(packet, parser._pos);
-      this.parsed = packet;
-    });
-    parser.on('error', (err: Error) => {
-      this.parseError ??= err;
-    });
+    this.settings = { protocolVersion: options.protocolVersion ?? 4 };
+  }
+
+  /** The shared parser decoded this reader's packet; `consumed` is read now, as it resets right after. */
+  parsedEvent(packet: Packet, consumed: number): void {
+    this.parsedProblem = checkDecodedPacket(packet, consumed);
+    this.parsed = packet;
+  }
+
+  errorEvent(err: Error): void {
+    this.parseError ??= err;
   }
 
   get protocolVersion(): ProtocolVersionNumber {
-    return (this.parser.settings.protocolVersion ?? 4) as ProtocolVersionNumber;
+    return (this.settings.protocolVersion ?? 4) as ProtocolVersionNumber;
   }
 
   /**
@@ -140,7 +174,7 @@ export class PacketReader {
    * or a connection whose version is decided elsewhere).
    */
   setProtocolVersion(version: ProtocolVersionNumber): void {
-    this.parser.settings = { protocolVersion: version, bridgeMode: this.parser.settings.bridgeMode };
+    this.settings = { protocolVersion: version, bridgeMode: this.settings.bridgeMode };
   }
 
   /** True once a violation was reported (or stop() called): input is ignored from then on. */
@@ -182,8 +216,9 @@ export class PacketReader {
         continue;
       }
       const byte = chunk[off++] as number;
-      this.header[this.headerLen++] = byte;
+      this.headerLen++;
       if (this.headerLen === 1) {
+        this.firstByte = byte;
         const bad = checkFixedHeaderByte(byte);
         if (bad !== undefined) return this.fail(bad);
         this.remainingLength = 0;
@@ -209,7 +244,7 @@ export class PacketReader {
           violation('packet_too_large', `packet of ${total} bytes exceeds the maximum of ${this.maxPacketSize}`),
         );
       }
-      const type = (this.header[0] as number) >> 4;
+      const type = this.firstByte >> 4;
       if ((type === PACKET_TYPE_PINGREQ || type === PACKET_TYPE_PINGRESP) && this.remainingLength !== 0) {
         return this.fail(violation('malformed', 'PINGREQ/PINGRESP with a body'));
       }
@@ -225,32 +260,58 @@ export class PacketReader {
       }
       if (this.remainingLength === 0) {
         // a header-only packet whose header straddled chunks
-        this.parsePacket(Buffer.from(this.header.subarray(0, headerLen)));
+        this.parsePacket(this.headerBytes(headerLen));
         packetStart = off;
         continue;
       }
       // buffer only what has arrived; never allocate the declared size up front
-      this.parts = [Buffer.from(this.header.subarray(0, headerLen))];
+      this.parts = [this.headerBytes(headerLen)];
       this.partsBytes = headerLen;
       this.packetBytes = total;
     }
+  }
+
+  /**
+   * The fixed header of a packet whose header straddled chunks, rebuilt from
+   * the first byte and the Remaining Length: the same bytes, as a longer
+   * (not minimal) encoding was refused [MQTT-1.5.5-1].
+   */
+  private headerBytes(headerLen: number): Buffer {
+    const bytes = Buffer.allocUnsafe(headerLen);
+    bytes[0] = this.firstByte;
+    let rest = this.remainingLength;
+    for (let i = 1; i < headerLen; i++) {
+      bytes[i] = (rest % 128) | (i < headerLen - 1 ? 0x80 : 0);
+      rest = Math.floor(rest / 128);
+    }
+    return bytes;
   }
 
   private parsePacket(bytes: Buffer): void {
     this.parsed = undefined;
     this.parsedProblem = undefined;
     this.parseError = undefined;
+    const state = sharedParser();
+    const parser = state.parser;
+    state.current = this;
+    parser.settings = this.settings;
     try {
-      this.parser.parse(bytes);
+      parser.parse(bytes);
     } catch (err) {
       // mqtt-packet can throw on some truncated fields (e.g. a user property pair)
       return this.fail(violation('malformed', `could not parse packet: ${(err as Error).message}`, err));
+    } finally {
+      state.current = undefined;
+      resetParser(parser);
     }
     if (this.parseError !== undefined) return this.fail(classifyParserError(this.parseError));
     const packet = this.parsed as Packet | undefined;
-    if (packet === undefined) return this.fail(violation('malformed', 'packet could not be decoded'));
     // TypeScript cannot see that the 'packet' listener assigned it during parse()
     const problem = this.parsedProblem as DecodedProblem | undefined;
+    // not kept: an idle connection would hold its last packet (its CONNECT) for as long as it stays connected
+    this.parsed = undefined;
+    this.parsedProblem = undefined;
+    if (packet === undefined) return this.fail(violation('malformed', 'packet could not be decoded'));
     if (problem !== undefined) return this.fail(violation(problem.reason, problem.message));
     if (packet.cmd === 'connect') this.detachSettings(packet);
     try {
@@ -269,7 +330,7 @@ export class PacketReader {
   /** mqtt-packet keeps the CONNECT packet object as its settings; give it its own copy so handlers may change theirs. */
   private detachSettings(connect: Packet & { bridgeMode?: boolean }): void {
     const protocolVersion = connect.cmd === 'connect' ? (connect.protocolVersion ?? 4) : this.protocolVersion;
-    this.parser.settings = { protocolVersion, bridgeMode: connect.bridgeMode === true };
+    this.settings = { protocolVersion, bridgeMode: connect.bridgeMode === true };
   }
 
   private fail(err: ProtocolViolation): void {

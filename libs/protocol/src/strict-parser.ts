@@ -19,6 +19,8 @@ export interface ParserInternals {
   error: Error | null;
   _pos: number;
   _list: { length: number; readUInt8(offset: number): number };
+  _stateCounter: number;
+  _resetState(): void;
   _parseByType(type: string): unknown;
   _parseProperties(): unknown;
   _emitError(err: Error): void;

@@ -4,29 +4,31 @@
  * growing memory (a Map keeps insertion order, so the first key is the oldest).
  */
 export class AuthorizationCache {
-  private readonly decisions = new Map<string, boolean>();
+  /** Created by the first decision: one cache per connection, and most idle devices never publish (issue 6). */
+  private decisions: Map<string, boolean> | undefined;
 
   constructor(private readonly capacity: number) {}
 
   get(topic: string): boolean | undefined {
-    return this.decisions.get(topic);
+    return this.decisions?.get(topic);
   }
 
   set(topic: string, allow: boolean): void {
-    if (this.decisions.has(topic)) this.decisions.delete(topic);
-    else if (this.decisions.size >= this.capacity) {
-      const oldest = this.decisions.keys().next();
-      if (!oldest.done) this.decisions.delete(oldest.value);
+    const decisions = (this.decisions ??= new Map());
+    if (decisions.has(topic)) decisions.delete(topic);
+    else if (decisions.size >= this.capacity) {
+      const oldest = decisions.keys().next();
+      if (!oldest.done) decisions.delete(oldest.value);
     }
-    this.decisions.set(topic, allow);
+    decisions.set(topic, allow);
   }
 
   /** Forgets every decision (the auth rules changed). */
   clear(): void {
-    this.decisions.clear();
+    this.decisions = undefined;
   }
 
   get size(): number {
-    return this.decisions.size;
+    return this.decisions?.size ?? 0;
   }
 }

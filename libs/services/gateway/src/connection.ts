@@ -57,7 +57,15 @@ export class Connection {
   discardWill = false;
   /** Why it closed, for the client.disconnected event. */
   closeReason = 'unknown';
-  readonly subscriptions = new Map<string, ClientSubscription>();
+  /** Created on first use, like the other per-connection maps: most idle devices never subscribe (issue 6: memory per connection). */
+  private subscriptionMap: Map<string, ClientSubscription> | undefined;
+  get subscriptions(): Map<string, ClientSubscription> {
+    return (this.subscriptionMap ??= new Map());
+  }
+  /** Whether it has any subscription, without creating the map. */
+  get hasSubscriptions(): boolean {
+    return this.subscriptionMap !== undefined && this.subscriptionMap.size > 0;
+  }
   readonly authorizations = new AuthorizationCache(LIMITS.authorizationCacheSize);
   /** What authenticate decided, sent back with every authorize: the auth service keeps nothing per connection. */
   superuser = false;
@@ -73,7 +81,10 @@ export class Connection {
    * not what we do: we forward on PUBLISH and remember the id). Bounded by
    * LIMITS.awaitingRelMax, entries expire after LIMITS.awaitingRelTimeoutMs.
    */
-  readonly awaitingRel = new Map<number, number>();
+  get awaitingRel(): Map<number, number> {
+    return (this.awaitingRelMap ??= new Map());
+  }
+  private awaitingRelMap: Map<number, number> | undefined;
   /** Whether SessionApi.open succeeded for this connection (so close must release it). */
   sessionOpened = false;
   /** Session Expiry Interval in force (after the server cap), seconds; > 0 = the session outlives the connection. */
@@ -89,7 +100,10 @@ export class Connection {
   /** v5 Maximum Packet Size of the client: larger PUBLISH packets are not sent to it [MQTT-3.1.2-24]. */
   maxOutgoingPacketSize = Number.POSITIVE_INFINITY;
   /** v5 inbound Topic Aliases of this connection (alias → topic), at most the Topic Alias Maximum we advertised. */
-  readonly topicAliasesIn = new Map<number, string>();
+  get topicAliasesIn(): Map<number, string> {
+    return (this.topicAliasesInMap ??= new Map());
+  }
+  private topicAliasesInMap: Map<number, string> | undefined;
   /** v5 aliases we send, when the client's CONNECT Topic Alias Maximum is above 0 [MQTT-3.3.2-10]. */
   topicAliasesOut: OutboundTopicAliases | undefined;
   /** v5 Request Problem Information; 0 means no Reason String / User Properties except on PUBLISH, CONNACK, DISCONNECT [MQTT-3.1.2-29]. */
@@ -98,8 +112,8 @@ export class Connection {
   clientCertificate: ClientCertificate | undefined;
   /** The listener that accepted the connection (its CONNECT rate is limited per listener). */
   transport: TransportName = 'tcp';
-  /** PUBLISH packets this client may send per second (`gateway.maxMessageRate`; 0 = no limit). */
-  private readonly messageRate: TokenBucket;
+  /** PUBLISH packets this client may send per second (`gateway.maxMessageRate`); none when 0 (no limit). */
+  private readonly messageRate: TokenBucket | undefined;
   /** The state the connection was in when it started closing (was it ever connected?). */
   stateBeforeClose: ConnectionState | undefined;
 
@@ -118,7 +132,7 @@ export class Connection {
     private readonly hooks: ConnectionHooks,
   ) {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
-    this.messageRate = new TokenBucket(ctx.config.maxMessageRate);
+    if (ctx.config.maxMessageRate > 0) this.messageRate = new TokenBucket(ctx.config.maxMessageRate);
     this.outbound = new OutboundQueue({
       window: LIMITS.inflightWindow,
       maxQueued: LIMITS.queuedMessages,
@@ -203,17 +217,18 @@ export class Connection {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(this.uncork);
+      process.nextTick(Connection.uncork, this);
     }
     this.socket.write(bytes);
   }
 
   private corked = false;
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
+  /** Static, with the connection as argument: a bound closure per connection cost memory on every idle one. */
+  private static uncork(this: void, conn: Connection): void {
+    conn.corked = false;
+    conn.socket.uncork();
+  }
 
   /**
    * Ends the connection from the server side. For MQTT 5 clients that got a
@@ -261,7 +276,7 @@ export class Connection {
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
     }
-    if (packet.cmd === 'publish' && !this.messageRate.take()) {
+    if (packet.cmd === 'publish' && this.messageRate !== undefined && !this.messageRate.take()) {
       // MQTT 5.0 §3.14.2.1 0x96 Message rate too high. EMQX's limiter pauses reading instead; we disconnect,
       // so a flooding client costs nothing more and is told why (v3.1.1 has no DISCONNECT from the server: closed).
       this.ctx.logger.warn('message rate exceeded: disconnecting', { clientId: this.clientId, remoteAddress: this.remoteAddress, maxMessageRate: this.ctx.config.maxMessageRate });
@@ -270,10 +285,11 @@ export class Connection {
     }
     if (packet.cmd === 'publish' && packet.qos > 0) {
       // a retransmitted QoS 2 PUBLISH whose id already awaits PUBREL is not a new flow
-      const retransmission = packet.qos === 2 && this.awaitingRel.has(packet.messageId ?? 0);
+      const awaitingRel = this.awaitingRelMap;
+      const retransmission = packet.qos === 2 && awaitingRel !== undefined && awaitingRel.has(packet.messageId ?? 0);
       this.unackedInbound++;
       // [MQTT-3.3.4-9] more QoS 1 and QoS 2 PUBLISH without PUBACK/PUBCOMP than our Receive Maximum is a protocol error (0x93)
-      if (!retransmission && this.unackedInbound + this.awaitingRel.size > LIMITS.receiveMaximum && this.protocolVersion === 5) {
+      if (!retransmission && this.unackedInbound + (awaitingRel?.size ?? 0) > LIMITS.receiveMaximum && this.protocolVersion === 5) {
         this.disconnect(ReasonCode.ReceiveMaximumExceeded, 'receive_maximum_exceeded');
         return;
       }

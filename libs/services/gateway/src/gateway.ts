@@ -6,7 +6,7 @@ import { ReasonCode } from '@mqp/protocol';
 import type { Logger, MetricsRegistry, ModuleHealth } from '@mqp/runtime';
 import { authorizeRequest } from './authorize-request';
 import { banMatches } from './ban-matcher';
-import { Connection } from './connection';
+import { Connection, type ConnectionHooks } from './connection';
 import { withDeadline } from './deadline';
 import { dispatch } from './dispatcher';
 import { fanOut } from './fan-out';
@@ -54,6 +54,11 @@ export class Gateway {
   /** Wills being published; stop() waits for them so they reach the bus before it closes. */
   private readonly pendingWills = new Set<Promise<void>>();
   private readonly sysStats: SysStatsPublisher;
+  /** One hooks object for every connection, not two closures each (issue 6: memory per idle connection). */
+  private readonly connectionHooks: ConnectionHooks = {
+    dispatch: (c, packet) => dispatch(this.ctx, c, packet),
+    closed: (c) => this.closed(c),
+  };
 
   constructor(private readonly deps: GatewayDeps) {
     this.gatewayId = deps.gatewayId;
@@ -181,10 +186,7 @@ export class Gateway {
         socket.destroy();
         return;
       }
-      const conn = new Connection(socket, this.ctx, {
-        dispatch: (c, packet) => dispatch(this.ctx, c, packet),
-        closed: (c) => this.closed(c),
-      });
+      const conn = new Connection(socket, this.ctx, this.connectionHooks);
       conn.clientCertificate = clientCertificate;
       conn.transport = transport;
       this.connections.set(conn.id, conn);
@@ -378,7 +380,7 @@ export class Gateway {
           conn.disconnect(ReasonCode.AdministrativeAction, 'banned');
           continue;
         }
-        if (event.kind !== 'ban' && conn.subscriptions.size > 0) void this.recheckSubscriptions(conn);
+        if (event.kind !== 'ban' && conn.hasSubscriptions) void this.recheckSubscriptions(conn);
       }
     } catch (err) {
       this.ctx.logger.warn('auth change not applied', { error: err });

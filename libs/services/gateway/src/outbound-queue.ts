@@ -55,7 +55,11 @@ const DUP_FLAG = 0x08;
 const MAX_PACKET_ID = 65_535;
 
 export class OutboundQueue {
-  private readonly inflight = new Map<number, InflightEntry>();
+  /** Created on first use: most idle connections never get a QoS 1 or 2 message (issue 6: memory per connection). */
+  private inflightMap: Map<number, InflightEntry> | undefined;
+  private get inflight(): Map<number, InflightEntry> {
+    return (this.inflightMap ??= new Map());
+  }
   private queue: OutboundPublish[] = [];
   private head = 0;
   private queuedBytes = 0;
@@ -75,7 +79,7 @@ export class OutboundQueue {
   }
 
   get inflightCount(): number {
-    return this.inflight.size;
+    return this.inflightMap?.size ?? 0;
   }
 
   get queuedCount(): number {
@@ -196,7 +200,7 @@ export class OutboundQueue {
 
   /** Sends queued entries while the window and the socket allow. Call again when the socket drains. */
   pump(): void {
-    while (!this.held && this.inflight.size < this.window && this.queuedCount > 0 && this.options.writable()) {
+    while (!this.held && this.inflightCount < this.window && this.queuedCount > 0 && this.options.writable()) {
       const next = this.queue[this.head] as OutboundPublish;
       this.queue[this.head] = undefined as unknown as OutboundPublish;
       this.head++;
