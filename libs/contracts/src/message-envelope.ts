@@ -94,6 +94,19 @@ export function decodeMessage(data: Uint8Array): Message {
   return message;
 }
 
+/**
+ * Only the topic of an encoded message, without decoding the rest: a gateway
+ * reads it to decide whether this arrival of a message is the one it handles
+ * (docs/adr/0002) before paying for a full decode.
+ */
+export function decodeMessageTopic(data: Uint8Array): string {
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
+  const topicAt = 4 + buf.readUInt16BE(2); // after version, flags and the length-prefixed id
+  const topicLength = buf.readUInt16BE(topicAt);
+  return buf.toString('utf8', topicAt + 2, topicAt + 2 + topicLength);
+}
+
 function hasAny(p: MessageProperties): boolean {
   return Object.values(p).some((v) => v !== undefined);
 }

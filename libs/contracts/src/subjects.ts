@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { filterToSubjects, topicToSubject } from '@mqp/protocol';
 import type { EventName } from '@mqp/model';
 
@@ -31,7 +32,25 @@ export const subjects = {
   },
 } as const;
 
-/** Queue group names: one consumer of a group gets each message. */
+/**
+ * Queue group names: one consumer of a group gets each message. Names made
+ * from client or operator strings are hashed, because those strings are
+ * arbitrary while queue names and subject tokens have a syntax; the same
+ * inputs give the same name in every process, so no coordination is needed.
+ */
 export const queueGroups = {
+  /** Client events, shared by every integration instance. */
   integration: 'mqp.integration',
+  /** One group per configured integration filter (docs/adr/0003). */
+  integrationFilter(filter: string): string {
+    return `mqp.integration.${digest(filter, 16)}`;
+  },
+  /** The queue group, and the hand-back subject, of a shared subscription: `$share/g/a` and `$queue/a` are different groups. */
+  shared(group: string, filter: string): string {
+    return `mqp.share.${digest(`${group}\u0000${filter}`, 32)}`;
+  },
 } as const;
+
+function digest(text: string, hexChars: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, hexChars);
+}

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
-import { decodeMessage, encodeMessage, subjects } from '@mqp/contracts';
+import { decodeMessage, encodeMessage, queueGroups, subjects } from '@mqp/contracts';
 import type { Message } from '@mqp/model';
 import { topicMatchesFilter } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
@@ -27,19 +26,6 @@ interface SharedGroup {
 export const SHARE_HOPS_HEADER = 'mqp-share-hops';
 /** A message handed back this many times is dropped (counted): every gateway it reached had no connected member. */
 const MAX_SHARE_HOPS = 3;
-
-/**
- * The queue group (and re-dispatch subject) of a shared subscription:
- * derived from (group, filter) only, so gateways agree without talking. A
- * hash because group and filter are arbitrary client strings while queue
- * names and subject tokens have a syntax; `$share/g/a` and `$queue/a` are
- * different groups.
- * TODO(contracts): belongs in `subjects` of libs/contracts (see report).
- */
-export function sharedGroupQueue(group: string, filter: string): string {
-  const digest = createHash('sha256').update(group).update('\u0000').update(filter).digest('hex').slice(0, 32);
-  return `mqp.share.${digest}`;
-}
 
 /**
  * Shared subscriptions (`$share/{group}/{filter}`, `$queue/{filter}`; MQTT 5.0
@@ -106,7 +92,7 @@ export class SharedSubscriptions {
   }
 
   private createGroup(key: string, name: string, filter: string): SharedGroup {
-    const queue = sharedGroupQueue(name, filter);
+    const queue = queueGroups.shared(name, filter);
     const group: SharedGroup = { key, group: name, filter, queue, members: [], next: 0, busSubscriptions: [], ready: Promise.resolve() };
     this.groups.set(key, group);
     try {

@@ -1,5 +1,5 @@
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
-import { decodeMessage, subjects } from '@mqp/contracts';
+import { decodeMessage, decodeMessageTopic, subjects } from '@mqp/contracts';
 import type { Message } from '@mqp/model';
 import { parseSharedFilter, TopicTrie } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
@@ -152,11 +152,12 @@ export class SubscriptionTable {
   private arrived(via: FilterEntry, busMessage: BusMessage): void {
     try {
       if (!via.active) return;
-      const message = decodeMessage(busMessage.data);
-      const matching = this.trie.match(message.topic);
+      // the topic alone decides which arrival handles the message; only that one pays for the full decode
+      const matching = this.trie.match(decodeMessageTopic(busMessage.data));
       let lowest: FilterEntry | undefined;
       for (const e of matching) if (e.active && (lowest === undefined || e.seq < lowest.seq)) lowest = e;
       if (lowest !== via) return;
+      const message = decodeMessage(busMessage.data);
       const subs: ClientSubscription[] = [];
       for (const e of matching) if (e.active) for (const s of e.subscribers.values()) subs.push(s);
       this.deliver(message, busMessage.headers, subs);

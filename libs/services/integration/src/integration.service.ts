@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
 import type { WebhookConfig } from '@mqp/config';
 import { decodeMessage, queueGroups, subjects } from '@mqp/contracts';
@@ -66,7 +65,7 @@ export class IntegrationService {
     for (const webhook of this.webhooks) await webhook.connector.start();
     const { bus } = this.deps;
     for (const filter of this.filters) {
-      const queue = `${queueGroups.integration}.${filterGroupId(filter)}`;
+      const queue = queueGroups.integrationFilter(filter);
       for (const subject of subjects.messagesFor(filter)) {
         this.subscriptions.push(bus.subscribe(subject, (m) => this.onMessage(filter, m), { queue }));
       }
@@ -138,11 +137,6 @@ export class IntegrationService {
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   }
-}
-
-/** A short stable name for a filter's queue group: the same on every instance, and free of characters a queue name cannot hold. */
-function filterGroupId(filter: string): string {
-  return createHash('sha256').update(filter).digest('hex').slice(0, 16);
 }
 
 function checkWebhooks(webhooks: readonly WebhookConfig[]): void {

@@ -1,0 +1,65 @@
+import type { Message } from '@mqp/model';
+import { decodeMessage, decodeMessageTopic, encodeMessage } from './message-envelope';
+import { queueGroups } from './subjects';
+
+const full: Message = {
+  id: 'abc123',
+  topic: 'fleet/car-7/pos',
+  payload: Buffer.from([0, 1, 2, 255]),
+  qos: 2,
+  retain: true,
+  origin: { clientId: 'car-7', gatewayId: 'gw1' },
+  createdAt: 1_764_000_000_123,
+  expiresAt: 1_764_000_060_123,
+  properties: {
+    payloadFormatIndicator: false,
+    messageExpiryInterval: 60,
+    contentType: 'application/octet-stream',
+    responseTopic: 'fleet/car-7/reply',
+    correlationData: Buffer.from([9, 8, 7]),
+    // repeated names in their order [MQTT-3.3.2-18]
+    userProperties: [
+      ['b', '1'],
+      ['a', '2'],
+      ['b', '3'],
+    ],
+  },
+};
+
+describe('message envelope', () => {
+  it('round-trips a message with every field, binary payload and ordered user properties', () => {
+    expect(decodeMessage(encodeMessage(full))).toEqual(full);
+  });
+
+  it('round-trips a minimal message without properties or expiry', () => {
+    const { properties: _p, expiresAt: _e, ...minimal } = full;
+    const decoded = decodeMessage(encodeMessage({ ...minimal, qos: 0, retain: false, payload: Buffer.alloc(0) }));
+    expect(decoded).toEqual({ ...minimal, qos: 0, retain: false, payload: Buffer.alloc(0) });
+    expect('properties' in decoded || 'expiresAt' in decoded).toBe(false);
+  });
+
+  it('reads the topic alone, the same as a full decode, for any topic', () => {
+    for (const topic of ['a', '', 'é/😀/x', '$SYS/brokers', 'x'.repeat(65_535)]) {
+      const bytes = encodeMessage({ ...full, topic });
+      expect(decodeMessageTopic(bytes)).toBe(topic);
+      expect(decodeMessageTopic(new Uint8Array(bytes))).toBe(topic);
+    }
+  });
+
+  it('refuses bytes that are not an envelope', () => {
+    expect(() => decodeMessage(Buffer.from([2, 0]))).toThrow('unsupported message envelope');
+    expect(() => decodeMessageTopic(Buffer.from([]))).toThrow('unsupported message envelope');
+  });
+});
+
+describe('queue group names', () => {
+  // Pinned values: every gateway and integration instance, of any version, must derive the same names.
+  it('names a shared subscription group by (group, filter), $queue apart from $share', () => {
+    expect(queueGroups.shared('g', 'a/#')).toBe('mqp.share.787344ee0e7f0e1ca8b5cccb4fea4f1c');
+    expect(queueGroups.shared('$queue', 'a/#')).toBe('mqp.share.9dec02dd1497f384308d173eb37d0991');
+  });
+
+  it('names one integration group per filter', () => {
+    expect(queueGroups.integrationFilter('t/#')).toBe('mqp.integration.dd247d7ea3d2f1df');
+  });
+});
