@@ -23,6 +23,7 @@ import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionTable } from './subscription-table';
 import { SysStatsPublisher } from './sys-stats';
 import { TokenBucket } from './token-bucket';
+import { reportRoutes } from './route-report';
 
 export interface GatewayDeps {
   gatewayId: string;
@@ -218,11 +219,7 @@ export class Gateway {
       const publishing = this.publishWill(conn).finally(() => this.pendingWills.delete(publishing));
       this.pendingWills.add(publishing);
     }
-    if (filters.length > 0) {
-      withDeadline(ctx.router.removeRoutes({ gatewayId: this.gatewayId, filters }), ctx.config.serviceTimeoutMs, 'router').catch(
-        (err: unknown) => ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),
-      );
-    }
+    reportRoutes(ctx, 'remove', filters, conn.clientId);
     if (conn.sessionOpened) {
       const req: CloseSessionRequest = { clientId: conn.clientId, connectionId: conn.id };
       if (conn.sessionExpiryChanged) req.sessionExpiryInterval = conn.sessionExpiry;
@@ -307,11 +304,7 @@ export class Gateway {
         if (message) req.will = { message, delaySeconds: delay };
       }
     }
-    if (filters.length > 0) {
-      withDeadline(ctx.router.removeRoutes({ gatewayId: this.gatewayId, filters }), timeout, 'router').catch((err: unknown) =>
-        ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),
-      );
-    }
+    reportRoutes(ctx, 'remove', filters, conn.clientId);
     try {
       await withDeadline(ctx.session.close(req), timeout, 'session');
     } catch (err) {
@@ -407,10 +400,7 @@ export class Gateway {
       removed.push(sub.filter);
       ctx.logger.info('subscription revoked: no longer authorized', { clientId: conn.clientId, filter: sub.filter });
     }
-    if (removed.length === 0) return;
-    withDeadline(ctx.router.removeRoutes({ gatewayId: this.gatewayId, filters: removed }), ctx.config.serviceTimeoutMs, 'router').catch((err: unknown) =>
-      ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),
-    );
+    reportRoutes(ctx, 'remove', removed, conn.clientId);
   }
 
   private onControl(m: BusMessage): void {

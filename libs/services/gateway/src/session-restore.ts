@@ -6,6 +6,7 @@ import type { InflightEntry, OutboundPublish } from './outbound-queue';
 import { serializePublish } from './publish-codec';
 import { authorizeRequest } from './authorize-request';
 import { parseSharedFilter } from '@mqp/protocol';
+import { reportRoutes } from './route-report';
 
 /**
  * Resumes a persistent session on a new connection, before its CONNACK with
@@ -38,11 +39,7 @@ export async function restoreSession(ctx: GatewayContext, conn: Connection, subs
       }
       added.push(s.filter);
     }
-    if (added.length > 0) {
-      withDeadline(ctx.router.addRoutes({ gatewayId: ctx.gatewayId, filters: added }), ctx.config.serviceTimeoutMs, 'router').catch((err: unknown) =>
-        ctx.logger.warn('addRoutes failed', { clientId: conn.clientId, error: err }),
-      );
-    }
+    reportRoutes(ctx, 'add', added, conn.clientId);
     const held = await withDeadline(ctx.session.resume({ clientId: conn.clientId, connectionId: conn.id }), ctx.config.serviceTimeoutMs, 'session');
     if (conn.isClosed) return;
     const now = Date.now();

@@ -8,6 +8,7 @@ import { sendRetained } from '../fan-out';
 import type { GatewayContext } from '../gateway-context';
 import { authorizeRequest } from '../authorize-request';
 import { sessionSubscriptionsOf } from '../session-restore';
+import { reportRoutes } from '../route-report';
 
 /** Highest QoS this gateway grants: all of them. */
 const MAX_QOS: QoS = 2;
@@ -45,12 +46,7 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
 
   // a route counts subscriptions, so a replaced subscription [MQTT-3.8.4-3] is not counted again
   const added = [...granted].filter((f) => !before.has(f));
-  if (added.length > 0) {
-    // routes are informational for now (fan-out uses bus subscriptions): failures are logged only
-    withDeadline(ctx.router.addRoutes({ gatewayId: ctx.gatewayId, filters: added }), ctx.config.serviceTimeoutMs, 'router').catch(
-      (err: unknown) => ctx.logger.warn('addRoutes failed', { clientId: conn.clientId, error: err }),
-    );
-  }
+  reportRoutes(ctx, 'add', added, conn.clientId);
   for (const filter of granted) {
     ctx.events.emit({
       name: 'session.subscribed',

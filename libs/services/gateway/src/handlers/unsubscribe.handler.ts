@@ -3,6 +3,7 @@ import type { IUnsubscribePacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import { withDeadline } from '../deadline';
 import type { GatewayContext } from '../gateway-context';
+import { reportRoutes } from '../route-report';
 
 export async function handleUnsubscribe(ctx: GatewayContext, conn: Connection, packet: IUnsubscribePacket): Promise<void> {
   const codes: number[] = [];
@@ -40,9 +41,7 @@ export async function handleUnsubscribe(ctx: GatewayContext, conn: Connection, p
   else conn.send({ cmd: 'unsuback', messageId: packet.messageId, granted: [] });
 
   if (removed.length === 0) return;
-  withDeadline(ctx.router.removeRoutes({ gatewayId: ctx.gatewayId, filters: removed }), ctx.config.serviceTimeoutMs, 'router').catch(
-    (err: unknown) => ctx.logger.warn('removeRoutes failed', { clientId: conn.clientId, error: err }),
-  );
+  reportRoutes(ctx, 'remove', removed, conn.clientId);
   for (const filter of removed) {
     ctx.events.emit({
       name: 'session.unsubscribed',

@@ -1,0 +1,16 @@
+import { withDeadline } from './deadline';
+import type { GatewayContext } from './gateway-context';
+
+/**
+ * Tells the router that this gateway's subscriptions changed. Routes are
+ * informational (fan-out runs on the gateway's own bus subscriptions), so the
+ * call is never awaited by the client's flow and a failure is only logged.
+ */
+export function reportRoutes(ctx: GatewayContext, change: 'add' | 'remove', filters: string[], clientId: string): void {
+  if (filters.length === 0) return;
+  const req = { gatewayId: ctx.gatewayId, filters };
+  const call = change === 'add' ? ctx.router.addRoutes(req) : ctx.router.removeRoutes(req);
+  withDeadline(call, ctx.config.serviceTimeoutMs, 'router').catch((err: unknown) =>
+    ctx.logger.warn(`${change}Routes failed`, { clientId, error: err }),
+  );
+}
