@@ -32,4 +32,20 @@ describe('bench load generator against mqp standalone', () => {
     expect(result.peakRssBytes).toBeGreaterThan(0);
     expect(result.cpuPct).toBeGreaterThan(0);
   });
+
+  it('persist-q1 queues QoS 1 messages for offline persistent sessions and delivers each once, in order, when they return', async () => {
+    const proc = mqp.processes.get('standalone')!;
+    const result = await runScenario(
+      'persist-q1',
+      { ports: mqp.mqttPorts, monitor: new ProcMonitor(() => [proc.child.pid!]) },
+      { ...DEFAULT_OPTIONS, persistSessions: 3, persistPerSession: 200, prefix: `spec${Date.now().toString(36)}` },
+    );
+
+    expect(result.errors).toEqual([]);
+    expect(result.expected).toBe(600);
+    expect(result.lost).toBe(0);
+    expect(result.duplicates).toBe(0);
+    expect(result.phases!.fillRate).toBeGreaterThan(0);
+    expect(result.phases!.drainRate).toBeGreaterThan(0);
+  });
 });

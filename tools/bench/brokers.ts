@@ -20,10 +20,15 @@ export interface BrokerHandle {
 
 const ROOT = resolve(__dirname, '../..');
 
-export async function startBroker(name: BrokerName): Promise<BrokerHandle> {
+export interface BrokerOptions {
+  /** Mosquitto `persistence true` (its queues and sessions saved to disk); mqp always uses its embedded store. */
+  persistence?: boolean;
+}
+
+export async function startBroker(name: BrokerName, options: BrokerOptions = {}): Promise<BrokerHandle> {
   switch (name) {
     case 'mosquitto':
-      return startMosquitto();
+      return startMosquitto(options.persistence ?? false);
     case 'aedes':
       return startAedes();
     case 'mqp':
@@ -44,7 +49,7 @@ function fromDeployment(name: BrokerName, d: Deployment): BrokerHandle {
   };
 }
 
-async function startMosquitto(): Promise<BrokerHandle> {
+async function startMosquitto(persistence: boolean): Promise<BrokerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-mosquitto-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
@@ -53,7 +58,7 @@ async function startMosquitto(): Promise<BrokerHandle> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
-      'persistence false',
+      ...(persistence ? ['persistence true', `persistence_location ${dir}/`] : ['persistence false']),
       // Per-client queue for QoS 1/2 beyond the in-flight window (default 1000); the generator's windows stay below it.
       'max_queued_messages 10000',
       // Outgoing QoS 1/2 in flight per client (default 20): as many as the generator's publishers keep.

@@ -30,6 +30,7 @@ export function resultsTable(results: Map<ScenarioName, Row[]>): string {
       const notes: string[] = [];
       if (r.scenario === 'conn') notes.push(`${fmt(r.connections)} conns, ${fmt(r.bytesPerConnection)} B/conn, rate = connects/s`);
       if (r.targetRate !== undefined) notes.push(`at ${fmt(r.targetRate)} msg/s`);
+      if (r.phases) notes.push(`queue fill ${fmt(r.phases.fillRate)} msg/s, drain ${fmt(r.phases.drainRate)} msg/s`);
       notes.push(...r.errors.map((e) => e.replace(/\|/g, '/').slice(0, 160)));
       lines.push(
         `| ${scenario} | ${row.broker} | ${fmt(r.rate)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.lost)} of ${fmt(r.expected)} | ${fmt(r.duplicates)} | ${fmt(r.cpuPct)} | ${fmt(r.peakRssBytes / 1048576, 1)} | ${fmt(r.genCpuPct)} | ${fmt(r.otherCpuPct)} | ${notes.join('; ')} |`,

@@ -1,6 +1,6 @@
 // Benchmark runner: starts each broker in turn on free ports, runs the same
 // scenarios against each, prints the table and writes docs/benchmarks.md.
-//   npx tsx tools/bench/run.ts [--scenarios fanin,fanout,p2p-q0,p2p-q1,conn,latency]
+//   npx tsx tools/bench/run.ts [--scenarios fanin,fanout,p2p-q0,p2p-q1,persist-q1,conn,latency]
 //     [--brokers mosquitto,aedes,mqp,mqp-split] [--duration 10] [--warmup 2]
 //     [--connections 15000] [--pairs 100] [--payload 64] [--inflight 10000] [--latency-rate N] [--out docs/benchmarks.md | --no-write]
 // mqp is run from dist/: build it first (`node tools/build/build-apps.mjs`).
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       log(`${scenario} on ${broker}…`);
       let handle;
       try {
-        handle = await startBroker(broker);
+        handle = await startBroker(broker, { persistence: scenario === 'persist-q1' });
         const h = handle;
         const result = await runScenario(scenario, { ports: h.ports, monitor: new ProcMonitor(() => h.pids()) }, options);
         if (scenario === 'p2p-q0') p2pMax.set(broker, result.rate);
@@ -172,7 +172,14 @@ ${ratios}
   \`fanout\` 1 publisher → ${o.fanoutSubscribers} subscribers, QoS 0; \`p2p-q0\`/\`p2p-q1\`
   ${o.pairs} publisher/subscriber pairs, QoS 0/1; \`conn\` ${o.connections} idle connections
   (${o.concurrency} connects in flight); \`latency\` the p2p QoS 0 shape at a fixed
-  total rate, half of *that broker's* p2p-q0 maximum.
+  total rate, half of *that broker's* p2p-q0 maximum; \`persist-q1\` ${o.persistSessions} persistent
+  QoS 1 subscribers (Clean Session 0) go offline, ${o.persistSessions} publishers queue ${o.persistPerSession} QoS 1
+  messages for each (until the last PUBACK), then the subscribers return and
+  drain their queues: rate = messages ÷ (fill + drain time), each message
+  checked for loss, duplicates and order. mqp keeps these queues in its
+  embedded store (LMDB); Mosquitto runs with \`persistence true\` for this
+  scenario (it writes its database every \`autosave_interval\`, 1800 s by
+  default, and at shutdown — not per message).
 - Flow control, so no queue grows without bound: each publisher keeps at most
   an equal share of ${o.inflight} deliveries in flight end to end (sent, not yet
   delivered to all its subscribers) and, at QoS 1, at most ${o.ackWindow} PUBLISHes awaiting PUBACK;
@@ -189,7 +196,7 @@ ${ratios}
   integration, 2 gateways) **plus nats-server**.
 - \`conn\`: rate = connects/s (TCP + CONNECT/CONNACK); B/conn = (broker RSS
   2 s after the last connect − RSS before) ÷ connections.
-- Broker settings: Mosquitto \`persistence false\`, \`max_queued_messages 10000\`,
+- Broker settings: Mosquitto \`persistence false\` (\`true\` for persist-q1), \`max_queued_messages 10000\`,
   \`max_inflight_messages 100\`, \`set_tcp_nodelay true\`, warnings-only log; Aedes
   defaults (in-memory) with TCP_NODELAY set on each socket; mqp defaults (it
   sets TCP_NODELAY itself).

@@ -7,8 +7,9 @@ import { generate } from 'mqtt-packet';
  */
 const V4 = { protocolVersion: 4 } as const;
 
-export function connectPacket(clientId: string, keepalive = 300): Buffer {
-  return generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId, keepalive }, V4);
+/** `clean: false` asks for a persistent session (MQTT 3.1.1 Clean Session = 0). */
+export function connectPacket(clientId: string, keepalive = 300, clean = true): Buffer {
+  return generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean, clientId, keepalive }, V4);
 }
 
 export function subscribePacket(filter: string, qos: 0 | 1, messageId = 1): Buffer {

@@ -8,6 +8,14 @@ export interface ClientSink {
   onPuback(packetId: number): void;
 }
 
+export interface OpenOptions {
+  timeoutMs?: number;
+  /** Seconds. */
+  keepalive?: number;
+  clean?: boolean;
+  sink?: ClientSink;
+}
+
 const NO_SINK: ClientSink = { onMessage: () => undefined, onPuback: () => undefined };
 
 /**
@@ -43,12 +51,19 @@ export class RawClient implements FrameHandler {
     });
   }
 
-  /** Connects and waits for a successful CONNACK; rejects on refusal, error or timeout. */
-  static open(port: number, clientId: string, timeoutMs = 10_000, keepalive = 300): Promise<RawClient> {
+  /**
+   * Connects and waits for a successful CONNACK; rejects on refusal, error or
+   * timeout. `clean: false` keeps a persistent session; `sink` is set before
+   * CONNECT is sent, so messages a session had queued (they can arrive in the
+   * same read as the CONNACK) are not missed.
+   */
+  static open(port: number, clientId: string, options: OpenOptions = {}): Promise<RawClient> {
+    const { timeoutMs = 10_000, keepalive = 300, clean = true, sink } = options;
     const socket = connect({ host: '127.0.0.1', port });
     const client = new RawClient(socket);
+    if (sink) client.sink = sink;
     const acked = client.expect('connack', timeoutMs);
-    socket.write(connectPacket(clientId, keepalive));
+    socket.write(connectPacket(clientId, keepalive, clean));
     return acked.then((code) => {
       if (code !== 0) {
         client.destroy();

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { machineBusySeconds, type ProcMonitor } from './proc-monitor';
+import { runPersist } from './persist-run';
 import { Publisher, PubSubRun, Subscriber, type PubSubSettings } from './pubsub-run';
 import { openAll, RawClient } from './raw-client';
 
-export const SCENARIOS = ['fanin', 'fanout', 'p2p-q0', 'p2p-q1', 'conn', 'latency'] as const;
+export const SCENARIOS = ['fanin', 'fanout', 'p2p-q0', 'p2p-q1', 'persist-q1', 'conn', 'latency'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The broker under test: its MQTT ports and a monitor of its processes. */
@@ -24,6 +25,9 @@ export interface ScenarioOptions {
   faninPublishers: number;
   fanoutSubscribers: number;
   pairs: number;
+  /** persist-q1: persistent subscribers, and messages queued for each while offline. */
+  persistSessions: number;
+  persistPerSession: number;
   connections: number;
   /** Connection attempts in flight. */
   concurrency: number;
@@ -43,6 +47,9 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
   faninPublishers: 10,
   fanoutSubscribers: 100,
   pairs: 100,
+  persistSessions: 50,
+  // mqp's and Mosquitto's default queue limit is 1000 per session: fill it, don't overflow it.
+  persistPerSession: 1000,
   connections: 15_000,
   concurrency: 200,
   prefix: 'bench',
@@ -70,11 +77,14 @@ export interface ScenarioResult {
   /** conn: connections open, and broker RSS growth per connection. */
   connections?: number;
   bytesPerConnection?: number;
+  /** persist-q1: the queue fill and drain rates behind `rate`. */
+  phases?: { fillRate: number; drainRate: number };
   errors: string[];
 }
 
 export async function runScenario(name: ScenarioName, target: Target, options: ScenarioOptions): Promise<ScenarioResult> {
   if (name === 'conn') return runConn(target, options);
+  if (name === 'persist-q1') return runPersistScenario(target, options);
   const o = options;
   const pre = `${o.prefix}/${name}`;
   switch (name) {
@@ -244,7 +254,7 @@ async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResu
     const result = await openAll(
       o.connections,
       async (i) => {
-        const c = await RawClient.open(target.ports[i % target.ports.length]!, `${o.prefix}-conn-${i}`, 20_000);
+        const c = await RawClient.open(target.ports[i % target.ports.length]!, `${o.prefix}-conn-${i}`, { timeoutMs: 20_000 });
         clients.push(c);
         return c;
       },
@@ -280,6 +290,48 @@ async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResu
   } finally {
     target.monitor.stop();
     await closeAll(clients);
+  }
+}
+
+async function runPersistScenario(target: Target, o: ScenarioOptions): Promise<ScenarioResult> {
+  target.monitor.resetPeak();
+  target.monitor.start();
+  try {
+    const t0 = performance.now();
+    const cpu0 = target.monitor.cpuSeconds();
+    const gen0 = process.cpuUsage();
+    const busy0 = machineBusySeconds();
+    const out = await runPersist(target.ports[0]!, target.ports[target.ports.length - 1]!, {
+      sessions: o.persistSessions,
+      perSession: o.persistPerSession,
+      payloadSize: o.payloadSize,
+      ackWindow: o.ackWindow,
+      prefix: `${o.prefix}`,
+      concurrency: o.concurrency,
+    });
+    const elapsedS = (performance.now() - t0) / 1000;
+    const cpu = target.monitor.cpuSeconds() - cpu0;
+    const gen = process.cpuUsage(gen0);
+    const busy = machineBusySeconds() - busy0;
+    const errors = [...out.errors];
+    if (out.outOfOrder) errors.push(`${out.outOfOrder} deliveries out of publish order`);
+    return {
+      scenario: 'persist-q1',
+      rate: out.rate,
+      p50Ms: NaN,
+      p99Ms: NaN,
+      expected: out.expected,
+      lost: out.lost,
+      duplicates: out.duplicates,
+      cpuPct: (cpu / elapsedS) * 100,
+      peakRssBytes: target.monitor.peakRssBytes,
+      genCpuPct: ((gen.user + gen.system) / 1e6 / elapsedS) * 100,
+      otherCpuPct: Math.max(0, ((busy - cpu - (gen.user + gen.system) / 1e6) / elapsedS) * 100),
+      phases: { fillRate: out.fillRate, drainRate: out.drainRate },
+      errors,
+    };
+  } finally {
+    target.monitor.stop();
   }
 }
 
