@@ -1,26 +1,31 @@
 /**
  * Every input of ../shared/HOSTILE-INPUTS.md under "Bytes on the wire" and
- * "Sequences", sent as raw bytes to the standalone process (the real binary).
+ * "Sequences", sent as raw bytes to the real binaries: the standalone process
+ * and a split deployment (one deployment per mode, shared by every case; the
+ * raw sockets talk to the first gateway, whose process RSS is measured).
  * Each test asserts what a user would see — the socket closed, or the exact
  * reason code the broker answered — and after each one an MQTT.js client
  * still connects and round-trips a message: the process survived.
  */
 import type { IConnackPacket, IDisconnectPacket, IPubackPacket, IPubcompPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
-import { startStandalone, type Deployment } from '@mqp/testing';
+import type { Deployment } from '@mqp/testing';
+import { BOTH_DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, Inbox } from './support/mqtt-clients';
 import { ackPacket, connectPacket, destroyAllRaw, frame, PINGREQ, prop, props, publishPacket, RawClient, rssBytes, str, subscribePacket, u16, u32, varInt } from './support/raw-mqtt';
 
 const MiB = 1024 * 1024;
 
-describe('mqp standalone against hostile input (HOSTILE-INPUTS.md)', () => {
+describe.each(BOTH_DEPLOYMENTS)('mqp %s against hostile input (HOSTILE-INPUTS.md)', (kind, start) => {
   let deployment: Deployment;
   let port: number;
   let pid: number;
+  /** The process behind `port`: the standalone process, or the first gateway of the split deployment. */
+  const gatewayProcess = kind === 'standalone' ? 'standalone' : 'gateway-1';
   let n = 0;
   const uniq = (prefix: string): string => `${prefix}-${++n}`;
 
   beforeAll(async () => {
-    deployment = await startStandalone({
+    deployment = await start({
       config: {
         auth: {
           allowAnonymous: true,
@@ -38,8 +43,8 @@ describe('mqp standalone against hostile input (HOSTILE-INPUTS.md)', () => {
       },
     });
     port = deployment.mqttPorts[0]!;
-    pid = deployment.processes.get('standalone')!.child.pid!;
-  }, 60_000);
+    pid = deployment.processes.get(gatewayProcess)!.child.pid!;
+  }, 90_000);
 
   afterEach(async () => {
     destroyAllRaw();
@@ -48,7 +53,7 @@ describe('mqp standalone against hostile input (HOSTILE-INPUTS.md)', () => {
   });
 
   afterAll(async () => {
-    if (process.env['MQP_TEST_E2E_LOGS']) require('node:fs').writeFileSync(`${process.env['MQP_TEST_E2E_LOGS']}/hostile.log`, deployment?.logs() ?? '');
+    if (process.env['MQP_TEST_E2E_LOGS']) require('node:fs').writeFileSync(`${process.env['MQP_TEST_E2E_LOGS']}/hostile-${kind}.log`, deployment?.logs() ?? '');
     await deployment?.stop();
   });
 
@@ -177,17 +182,59 @@ describe('mqp standalone against hostile input (HOSTILE-INPUTS.md)', () => {
     });
 
     it.each([
-      ['U+0000 [MQTT-4.7.3-2]', Buffer.from('a/\u0000/b')],
+      ['U+0000 [MQTT-4.7.3-2] [MQTT-1.5.4-2]', Buffer.from('a/\u0000/b')],
       ['a UTF-16 surrogate encoded in UTF-8 (ED A0 80) [MQTT-1.5.4-1]', Buffer.from([0x61, 0x2f, 0xed, 0xa0, 0x80])],
       ['invalid UTF-8 (FF) [CVE-2017-7653] [MQTT-1.5.4-1]', Buffer.from([0x61, 0x2f, 0xff])],
-    ])('closes a v5 client publishing to a topic with %s', async (_name, topic) => {
+    ])('closes a v5 client publishing to a topic with %s, with DISCONNECT 0x81 (malformed, checked on the raw bytes)', async (_name, topic) => {
       const c = await connected();
       c.send(publishPacket(topic, 'x', { qos: 1 }));
-      const before = await c.expectClosed();
-      for (const p of before) {
-        expect(p.cmd).toBe('disconnect');
-        expect([0x81, 0x90]).toContain((p as IDisconnectPacket).reasonCode);
+      await expectDisconnected(c, 0x81);
+    });
+
+    const BAD_UTF8: [string, Buffer][] = [
+      ['invalid UTF-8 (FF) [MQTT-1.5.4-1]', Buffer.from([0x61, 0xff])],
+      ['a surrogate (ED B0 80) [MQTT-1.5.4-1]', Buffer.from([0xed, 0xb0, 0x80])],
+      ['U+0000 [MQTT-1.5.4-2]', Buffer.from([0x61, 0x00])],
+    ];
+
+    it.each(BAD_UTF8)('refuses a v5 CONNECT whose client id, will User Property or CONNECT User Property holds %s with CONNACK 0x81 and closes [CVE-2017-7653] [MQTT-3.1.4-1]', async (_name, bad) => {
+      for (const bytes of [
+        connectPacket(bad),
+        connectPacket(uniq('bad-will'), { will: { topic: 'w', payload: 'w', properties: props(prop(0x26, Buffer.concat([str('k'), str(bad)]))) } }),
+        connectPacket(uniq('bad-prop'), { properties: props(prop(0x26, Buffer.concat([str(bad), str('v')]))) }),
+      ]) {
+        const c = await RawClient.open(port);
+        c.send(bytes);
+        const before = await expectClosedBeforeConnack(c);
+        expect(before.map((p) => (p as IConnackPacket).reasonCode)).toEqual([0x81]);
       }
+    });
+
+    it.each(BAD_UTF8)('closes a v5 client whose PUBLISH Content Type, Response Topic or User Property holds %s with DISCONNECT 0x81 [MQTT-1.5.4-1]', async (_name, bad) => {
+      for (const property of [prop(0x03, str(bad)), prop(0x08, str(bad)), prop(0x26, Buffer.concat([str('k'), str(bad)]))]) {
+        const c = await connected();
+        c.send(publishPacket('utf8/props', 'x', { qos: 1, properties: props(property) }));
+        await expectDisconnected(c, 0x81);
+      }
+    });
+
+    it.each([
+      ['a Topic Alias in CONNECT', prop(0x23, u16(1))],
+      ['the server-only Assigned Client Identifier in CONNECT', prop(0x12, str('mine'))],
+    ])('refuses %s with CONNACK 0x81 and closes (MQTT 5.0 §2.2.2.2)', async (_name, p) => {
+      const c = await RawClient.open(port);
+      c.send(connectPacket(uniq('misplaced'), { properties: props(p) }));
+      const [ack] = await expectClosedBeforeConnack(c);
+      expect((ack as IConnackPacket).reasonCode).toBe(0x81);
+    });
+
+    it.each([
+      ['a Session Expiry Interval', prop(0x11, u32(5))],
+      ['the server-only Maximum QoS', prop(0x24, Buffer.from([1]))],
+    ])('closes a v5 client whose PUBLISH carries %s with DISCONNECT 0x81 (MQTT 5.0 §2.2.2.2)', async (_name, p) => {
+      const c = await connected();
+      c.send(publishPacket('misplaced', 'x', { properties: props(p) }));
+      await expectDisconnected(c, 0x81);
     });
 
     it.each(['a/+', 'a/#', '#', 'a+'])('closes a v5 client publishing to the wildcard topic %j with DISCONNECT 0x90 [MQTT-3.3.2-2]', async (topic) => {
@@ -496,11 +543,11 @@ describe('mqp standalone against hostile input (HOSTILE-INPUTS.md)', () => {
       expect(rssBytes(pid) - rssBefore).toBeLessThan(50 * MiB);
     });
 
-    it('answers a publish to $SYS/... with PUBACK 0x87 and delivers nothing [aedes #597]', async () => {
+    it('answers a publish to $SYS/... with PUBACK 0x87 and a Reason String, and delivers nothing [aedes #597] [MQTT-3.4.2-2]', async () => {
       const c = await connected();
       c.send(publishPacket('$SYS/brokers/fake/uptime', 'forged', { qos: 1, id: 5 }));
       const ack = (await c.nextOf('puback')) as IPubackPacket;
-      expect([ack.messageId, ack.reasonCode]).toEqual([5, 0x87]);
+      expect([ack.messageId, ack.reasonCode, ack.properties?.reasonString]).toEqual([5, 0x87, 'not authorized to publish to this topic']);
     });
 
     it('closes a v5 client silent for 1.5 × keepalive with DISCONNECT 0x8D and publishes its will [MQTT-3.1.2-22] [MQTT-3.1.2-8]', async () => {
@@ -529,8 +576,8 @@ describe('mqp standalone against hostile input (HOSTILE-INPUTS.md)', () => {
     });
   });
 
-  it('ran against a process that is still the same process', () => {
-    expect(deployment.processes.get('standalone')!.child.exitCode).toBeNull();
-    expect(deployment.processes.get('standalone')!.child.pid).toBe(pid);
+  it('ran against processes that all still run, the gateway the same process throughout', () => {
+    for (const proc of deployment.processes.values()) expect([proc.name, proc.child.exitCode]).toEqual([proc.name, null]);
+    expect(deployment.processes.get(gatewayProcess)!.child.pid).toBe(pid);
   });
 });

@@ -259,6 +259,19 @@ export function describeBusContract(name: string, factory: () => Promise<BusUnde
       expect(got.messages).toHaveLength(10);
     });
 
+    it('settle() resolves for every caller of a burst, and what each published before it then arrives', async () => {
+      const got = collector();
+      second.subscribe(`${prefix}.settle`, got.handler);
+      await second.flush();
+      const settles: Promise<void>[] = [];
+      for (let i = 0; i < 50; i++) {
+        bus.publish(`${prefix}.settle`, bytes(String(i)));
+        settles.push(bus.settle());
+      }
+      await Promise.all(settles);
+      expect((await got.count(50)).map((m) => text(m.data))).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+    });
+
     it('publish returns before handlers run', async () => {
       const got = collector();
       bus.subscribe(`${prefix}.async`, got.handler);

@@ -13,7 +13,13 @@ export interface BusMessage {
   headers?: BusHeaders;
 }
 
-export type BusHandler = (message: BusMessage) => void;
+/**
+ * A handler may return a promise for work it must finish before the message
+ * counts as taken (the session service storing a capture): `settle()` waits
+ * for it in-process. Any other return value is ignored (so `(m) => list.push(m)`
+ * stays a valid handler); a rejected promise is logged.
+ */
+export type BusHandler = (message: BusMessage) => unknown;
 
 export interface SubscribeOptions {
   /** Members of one queue group share the messages: each goes to one member. */
@@ -32,6 +38,13 @@ export interface Bus {
   subscribe(subject: string, handler: BusHandler, options?: SubscribeOptions): BusSubscription;
   /** Resolves once everything published and subscribed before it has reached the bus. */
   flush(): Promise<void>;
+  /**
+   * Resolves once everything published before it is as safe as this bus can
+   * make it: in-process, delivered and every handler's returned work done
+   * (a capture for an offline session is in the store); NATS, the server has
+   * it (a flush). A QoS 1/2 acknowledgement waits for this.
+   */
+  settle(): Promise<void>;
   state(): BusState;
   /** Called with the new state whenever it changes (used by `/ready` and logs). */
   onStateChange(listener: (state: BusState) => void): void;

@@ -111,6 +111,33 @@ describe('InProcessBus', () => {
     expect(() => bus.subscribe('a', () => undefined)).toThrow(ServiceUnavailableError);
   });
 
+  it('settle() waits for the work a handler returned (a capture being stored), flush() does not', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    let release!: () => void;
+    let stored = false;
+    bus.subscribe('capture', () => new Promise<void>((r) => (release = r)).then(() => void (stored = true)));
+    bus.publish('capture', data);
+    await bus.flush();
+    let settled = false;
+    const settling = bus.settle().then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    release();
+    await settling;
+    expect(stored).toBe(true);
+    await bus.close();
+  });
+
+  it('settle() still resolves when the work of a handler fails, and logs it', async () => {
+    const lines: string[] = [];
+    const bus = new InProcessBus({ logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }) });
+    bus.subscribe('capture', () => Promise.reject(new Error('disk full')));
+    bus.publish('capture', data);
+    await bus.settle();
+    expect(lines.join('\n')).toMatch(/bus handler work failed.*disk full/);
+    await bus.close();
+  });
+
   it('passes the header record through', async () => {
     const bus = new InProcessBus({ logger: silentLogger });
     const headers = { traceparent: 'x' };

@@ -34,6 +34,8 @@ export class InProcessBus implements Bus {
   private current: BusState = 'connected';
   private readonly listeners: ((state: BusState) => void)[] = [];
   private nextId = 1;
+  /** Promises handlers returned that have not settled yet (see `settle`). */
+  private readonly working = new Set<Promise<void>>();
 
   constructor(options: { logger?: Logger } = {}) {
     this.logger = options.logger ?? createLogger({ name: 'bus' });
@@ -71,6 +73,12 @@ export class InProcessBus implements Bus {
   flush(): Promise<void> {
     if (this.head === this.queue.length) return Promise.resolve();
     return new Promise((resolve) => this.enqueue({ flushed: resolve }));
+  }
+
+  async settle(): Promise<void> {
+    await this.flush();
+    // Work handlers started for later messages is awaited too: a superset, never less.
+    while (this.working.size > 0) await Promise.all(this.working);
   }
 
   state(): BusState {
@@ -173,7 +181,8 @@ export class InProcessBus implements Bus {
         const sub = targets[i] as LocalSubscription;
         if (!sub.active) continue;
         try {
-          sub.handler(message);
+          const work = sub.handler(message);
+          if (work instanceof Promise) this.track(work, message.subject);
         } catch (err) {
           this.logger.error('bus handler threw', { subject: message.subject, subscription: sub.subject, error: err });
         }
@@ -183,6 +192,19 @@ export class InProcessBus implements Bus {
     this.head = 0;
     this.scheduled = false;
   };
+
+  private track(work: Promise<unknown>, subject: string): void {
+    const settled: Promise<void> = work.then(
+      () => {
+        this.working.delete(settled);
+      },
+      (err: unknown) => {
+        this.working.delete(settled);
+        this.logger.error('bus handler work failed', { subject, error: err });
+      },
+    );
+    this.working.add(settled);
+  }
 
   private assertOpen(): void {
     if (this.current === 'closed') throw new ServiceUnavailableError('the bus is closed');

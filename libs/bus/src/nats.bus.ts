@@ -31,6 +31,9 @@ export interface NatsBusOptions {
  */
 export class NatsBus implements Bus {
   private current: BusState = 'connected';
+  /** The flush round trip out now, and the one queued behind it (see `settle`). */
+  private flushing: Promise<void> | undefined;
+  private nextFlush: Promise<void> | undefined;
   private readonly listeners: ((state: BusState) => void)[] = [];
   private readonly watching: Promise<void>;
 
@@ -130,6 +133,27 @@ export class NatsBus implements Bus {
   async flush(): Promise<void> {
     if (this.nc.isClosed()) return;
     await this.nc.flush();
+  }
+
+  /**
+   * The server has everything published before it (its subscribers' work is
+   * theirs: NATS does not wait for handlers). Rejects if the connection drops
+   * first. Callers share round trips: while one flush is out, later callers
+   * wait for the next one (which covers what they published), so a burst of
+   * QoS 1 PUBLISHes costs two PINGs, not one each.
+   */
+  settle(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.flush().finally(() => (this.flushing = undefined));
+      return this.flushing;
+    }
+    this.nextFlush ??= this.flushing
+      .catch(() => undefined)
+      .then(() => {
+        this.nextFlush = undefined;
+        return this.settle();
+      });
+    return this.nextFlush;
   }
 
   state(): BusState {

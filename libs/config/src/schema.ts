@@ -181,6 +181,8 @@ export const authSchema = z
         clockToleranceS: z.number().int().min(0).default(5),
         /** Claim holding the connection's ACL rules: `[{permission, action, topics}]`. */
         aclClaim: z.string().min(1).default('acl'),
+        /** A token whose claim of this name is `true` makes the connection a superuser: every ACL check allows, `$SYS` included. */
+        superuserClaim: z.string().min(1).default('superuser'),
         /** When set, this claim must equal the CONNECT username (EMQX `verify_claims: {username: "${username}"}`). */
         usernameClaim: z.string().min(1).optional(),
       })
@@ -196,6 +198,23 @@ export const authSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * MQTT 5 enhanced authentication with SCRAM-SHA-256. The auth service
+     * keeps nothing between the AUTH steps: it seals the exchange state with
+     * this secret and the gateway carries it. Set the same secret on every
+     * auth instance (base64, at least 32 bytes) so an exchange may finish on
+     * another instance and an unknown user's made-up salt stays the same
+     * across restarts; unset, each process draws its own.
+     */
+    scram: z
+      .object({
+        secret: z
+          .string()
+          .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length >= 32, 'expected base64 of at least 32 bytes')
+          .optional(),
+      })
+      .strict()
+      .default({}),
     /** Banned clients; each entry names exactly one of clientid, username, ipaddr (exact or CIDR). */
     banned: z
       .array(
@@ -251,6 +270,14 @@ export const gatewaySchema = z
     maxConnectRate: z.number().min(0).default(0),
     /** PUBLISH packets per second one client may send (burst of one second); beyond, v5 DISCONNECT 0x96 Message rate too high (v3: close). 0 = no limit. */
     maxMessageRate: z.number().min(0).default(0),
+    /**
+     * Distributed mode: how often each gateway announces itself on the bus
+     * (`mqp.gateway.heartbeat`). The session service treats a gateway silent
+     * for 3 intervals as dead: its clients' wills go out and their persistent
+     * sessions go offline. Shorter finds a dead gateway sooner, at one small
+     * bus message per gateway per interval.
+     */
+    heartbeatIntervalMs: z.number().int().min(50).max(60_000).default(1_000),
   })
   .strict()
   .default({});

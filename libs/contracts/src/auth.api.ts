@@ -4,9 +4,10 @@ import type { AclAction, ProtocolVersion } from '@mqp/model';
  * Why a CONNECT was refused; the gateway maps this to a CONNACK reason code
  * per protocol version. `unavailable`: a backend the decision needs (HTTP
  * callout, JWKS) did not answer, so the client is refused (fail closed) with
- * "server unavailable".
+ * "server unavailable". `bad_auth_method`: an enhanced-authentication method
+ * the service does not offer (MQTT 5 CONNACK 0x8C).
  */
-export type AuthDenyReason = 'bad_credentials' | 'not_authorized' | 'banned' | 'unavailable';
+export type AuthDenyReason = 'bad_credentials' | 'not_authorized' | 'banned' | 'unavailable' | 'bad_auth_method';
 
 export interface AuthenticateRequest {
   clientId: string;
@@ -57,6 +58,39 @@ export type AuthenticateResult =
       clientId?: string;
     }
   | { decision: 'deny'; reason: AuthDenyReason };
+
+/** What an allow carries, whichever way the client authenticated. */
+export type AuthAllowFields = Omit<Extract<AuthenticateResult, { decision: 'allow' }>, 'decision'>;
+
+/**
+ * One step of an MQTT 5 enhanced authentication (MQTT 5.0 §4.12): the
+ * Authentication Method and Data of the CONNECT (first step, no `state`) or of
+ * the client's AUTH packet (later steps, with the `state` the previous step
+ * answered). The other fields are those of the CONNECT, as for authenticate.
+ */
+export interface AuthExchangeRequest {
+  method: string;
+  data?: Buffer;
+  /** Opaque; exactly what the previous step's `continue` answered. */
+  state?: Buffer;
+  clientId: string;
+  username?: string;
+  remoteAddress: string;
+  protocolVersion: ProtocolVersion;
+  certificate?: ClientCertificate;
+}
+
+export type AuthExchangeResult =
+  /**
+   * Send `data` to the client in an AUTH packet (0x18 Continue authentication)
+   * and call again with its answer and this `state`. The state is opaque and
+   * self-contained (sealed by the auth service), so the service keeps nothing
+   * between steps and any instance may answer the next one.
+   */
+  | { outcome: 'continue'; data: Buffer; state: Buffer }
+  /** Authenticated; `data` goes to the client in the CONNACK (or AUTH 0x00 on re-authentication) as Authentication Data. */
+  | ({ outcome: 'allow'; data?: Buffer } & AuthAllowFields)
+  | { outcome: 'deny'; reason: AuthDenyReason };
 
 export interface AuthorizeRequest {
   clientId: string;
@@ -123,6 +157,13 @@ export interface Ban {
 /** mqp.auth.v1.Auth: who may connect, and what each client may publish and subscribe. */
 export interface AuthApi {
   authenticate(req: AuthenticateRequest): Promise<AuthenticateResult>;
+  /**
+   * One step of an MQTT 5 enhanced authentication (AUTH packets); method
+   * `SCRAM-SHA-256` only, others are denied with `bad_auth_method`. Optional:
+   * an implementation without it offers no enhanced authentication, and the
+   * gateway answers such a CONNECT with 0x8C Bad authentication method.
+   */
+  authenticateExchange?(req: AuthExchangeRequest): Promise<AuthExchangeResult>;
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult>;
   /** Adds (or replaces) a ban kept in the service's memory; it takes effect at the next CONNECT. */
   ban(ban: Ban): Promise<void>;

@@ -8,6 +8,16 @@ export interface OpenSessionRequest {
   cleanStart: boolean;
   /** Seconds; 0 = session ends with the connection. */
   sessionExpiryInterval: number;
+  /**
+   * The CONNECT's will (`delaySeconds`: its Will Delay Interval, 0 for v3),
+   * kept by the session service while the connection lives and published by
+   * it only when the connection's gateway dies (heartbeats stop, or it comes
+   * back with a new `startedAt`); a gateway that sees its connection end
+   * publishes or discards the will itself [MQTT-3.1.2-8].
+   */
+  will?: SessionWill;
+  /** The gateway's `GatewayHeartbeat.startedAt`: a restarted gateway's new heartbeat ends only connections of its earlier life. */
+  gatewayStartedAt?: number;
 }
 
 /** One subscription of a persistent session, as granted in its SUBACK. */

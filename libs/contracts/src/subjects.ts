@@ -26,6 +26,8 @@ export const subjects = {
   allEvents: 'mqp.event.>',
   /** The auth service's rules, bans or users changed (AuthChangedEvent): every gateway re-checks its connections. */
   authChanged: 'mqp.auth.changed',
+  /** Every gateway announces itself here periodically (GatewayHeartbeat): the session service ends the connections of one that falls silent. */
+  gatewayHeartbeat: 'mqp.gateway.heartbeat',
   /** Commands to one gateway (kick a client id, …). */
   gatewayControl(gatewayId: string): string {
     return `mqp.gw.${gatewayId}.ctl`;

@@ -2,6 +2,8 @@ import { loadConfig, type MqpConfig } from '@mqp/config';
 import { ConfigError } from '@mqp/model';
 import { createLogger, onShutdownSignal } from '@mqp/runtime';
 import { Platform } from './platform';
+import { UsageError } from './store-command';
+import { isStoreCommand, runStoreCommand, STORE_COMMANDS_USAGE } from './store-commands';
 import { servicesOf, type ServiceName } from './targets';
 
 /**
@@ -57,11 +59,12 @@ export function parseStartFlags(args: readonly string[], defaultTarget = 'all'):
   return options;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const USAGE = `usage: mqp start [--config FILE] [--target all|gateway,session,auth,router,integration]
                  [--mqtt-port N] [--tls-port N] [--ws-port N] [--wss-port N] [--http-port N] [--data-dir DIR] [--nats URL] [--mongodb URI]
-                 [--grpc-port N] [--gateway-id ID] [--auth-address H:P] [--session-address H:P] [--router-address H:P]`;
+                 [--grpc-port N] [--gateway-id ID] [--auth-address H:P] [--session-address H:P] [--router-address H:P]
+${STORE_COMMANDS_USAGE}`;
 
 /** Runs the CLI; `fixedTarget` is set by the per-service apps (`apps/gateway` runs only the gateway). */
 export async function runCli(argv: readonly string[], fixedTarget?: ServiceName): Promise<void> {
@@ -70,6 +73,7 @@ export async function runCli(argv: readonly string[], fixedTarget?: ServiceName)
     process.stdout.write(USAGE + '\n');
     return;
   }
+  if (isStoreCommand(command) && !fixedTarget) return runStoreCli(command, rest);
   if (command !== 'start') return fail(2, `unknown command "${command}"\n${USAGE}`);
 
   let config: MqpConfig;
@@ -96,6 +100,17 @@ export async function runCli(argv: readonly string[], fixedTarget?: ServiceName)
     await platform.stop();
     await stopTelemetry();
   });
+}
+
+/** `mqp users|acl|data`: exit 0 when done, 2 for bad usage, input or config, 1 for anything else (store unreachable). */
+async function runStoreCli(command: Parameters<typeof runStoreCommand>[0], args: readonly string[]): Promise<void> {
+  try {
+    await runStoreCommand(command, args);
+  } catch (err) {
+    return fail(err instanceof UsageError || err instanceof ConfigError ? 2 : 1, describe(err));
+  }
+  // Explicit: a store driver (MongoDB) may keep timers alive after close.
+  process.stdout.write('', () => process.exit(0));
 }
 
 /** Set by apps: starts the OpenTelemetry SDK (libraries only use the API). */

@@ -27,6 +27,12 @@ export interface ProtocolViolation {
   /** The MQTT 5 reason code that describes it (0x81, 0x95, 0x82, 0x84 for an unsupported protocol version). */
   reasonCode: number;
   cause?: unknown;
+  /**
+   * Set when the refused packet is a CONNECT whose protocol level was read:
+   * an MQTT 5 client is owed a CONNACK with `reasonCode` before the close
+   * (MQTT 5.0 §4.13.1, [MQTT-3.1.4-1]); a v3.1.1 one just sees the close.
+   */
+  connectProtocolVersion?: ProtocolVersionNumber;
 }
 
 export type ProtocolVersionNumber = 3 | 4 | 5;
@@ -93,6 +99,17 @@ function classifyParserError(err: Error): ProtocolViolation {
   return violation('malformed', message, err);
 }
 
+function connectVersionOf(connect: { protocolVersion?: unknown }): ProtocolVersionNumber | undefined {
+  const v = connect.protocolVersion;
+  return v === 3 || v === 4 || v === 5 ? v : undefined;
+}
+
+function withConnectVersion(err: ProtocolViolation, version: ProtocolVersionNumber | undefined): ProtocolViolation {
+  // an unsupported protocol level has its own answer (CONNACK 0x01 / 0x84)
+  if (version !== undefined && err.reasonCode !== ReasonCode.UnsupportedProtocolVersion) err.connectProtocolVersion = version;
+  return err;
+}
+
 /**
  * One mqtt-packet parser for every reader in the process. Each reader hands it
  * exactly one whole packet and `parse` runs synchronously, so the parser is
@@ -112,7 +129,7 @@ function sharedParser(): SharedParser {
   const parser = createStrictParser(4);
   const state: SharedParser = { parser, current: undefined };
   parser.on('packet', (packet: Packet) => state.current?.parsedEvent(packet, parser._pos));
-  parser.on('error', (err: Error) => state.current?.errorEvent(err));
+  parser.on('error', (err: Error) => state.current?.errorEvent(err, parser.packet as Partial<Packet>));
   shared = state;
   return state;
 }
@@ -146,6 +163,8 @@ export class PacketReader {
   private parsed: Packet | undefined;
   private parsedProblem: DecodedProblem | undefined;
   private parseError: Error | undefined;
+  /** The protocol level of a CONNECT the parser failed on, when it got that far. */
+  private parseErrorVersion: ProtocolVersionNumber | undefined;
 
   constructor(options: PacketReaderOptions) {
     this.maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
@@ -160,8 +179,10 @@ export class PacketReader {
     this.parsed = packet;
   }
 
-  errorEvent(err: Error): void {
-    this.parseError ??= err;
+  errorEvent(err: Error, packet: Partial<Packet>): void {
+    if (this.parseError !== undefined) return;
+    this.parseError = err;
+    this.parseErrorVersion = packet.cmd === 'connect' ? connectVersionOf(packet) : undefined;
   }
 
   get protocolVersion(): ProtocolVersionNumber {
@@ -291,6 +312,7 @@ export class PacketReader {
     this.parsed = undefined;
     this.parsedProblem = undefined;
     this.parseError = undefined;
+    this.parseErrorVersion = undefined;
     const state = sharedParser();
     const parser = state.parser;
     state.current = this;
@@ -304,7 +326,7 @@ export class PacketReader {
       state.current = undefined;
       resetParser(parser);
     }
-    if (this.parseError !== undefined) return this.fail(classifyParserError(this.parseError));
+    if (this.parseError !== undefined) return this.fail(withConnectVersion(classifyParserError(this.parseError), this.parseErrorVersion));
     const packet = this.parsed as Packet | undefined;
     // TypeScript cannot see that the 'packet' listener assigned it during parse()
     const problem = this.parsedProblem as DecodedProblem | undefined;
@@ -312,7 +334,10 @@ export class PacketReader {
     this.parsed = undefined;
     this.parsedProblem = undefined;
     if (packet === undefined) return this.fail(violation('malformed', 'packet could not be decoded'));
-    if (problem !== undefined) return this.fail(violation(problem.reason, problem.message));
+    if (problem !== undefined) {
+      const version = packet.cmd === 'connect' ? connectVersionOf(packet) : undefined;
+      return this.fail(withConnectVersion(violation(problem.reason, problem.message), version));
+    }
     if (packet.cmd === 'connect') this.detachSettings(packet);
     try {
       this.onPacket(packet);

@@ -1,4 +1,6 @@
 import { parser as createParser, type Packet, type Parser } from 'mqtt-packet';
+import { isPropertyPlace, propertyAllowed, type PropertyPlace } from './property-table';
+import { utf8StringProblem } from './utf8-string';
 
 /**
  * mqtt-packet's parser, made strict where it is lenient (checked against
@@ -7,9 +9,12 @@ import { parser as createParser, type Packet, type Parser } from 'mqtt-packet';
  *     instead of an error, and a Properties block whose length disagrees
  *     with its contents is read anyway [aedes #612];
  *   - a missing Packet Identifier becomes -1 [MQTT-2.3.1-1];
- *   - bytes left over after the last field are ignored.
- * The first two are fixed by wrapping two of its internal methods on this
- * one instance; the others are checked on each decoded packet.
+ *   - bytes left over after the last field are ignored;
+ *   - a UTF-8 string is decoded with Buffer#toString, which turns ill-formed
+ *     bytes into U+FFFD [MQTT-1.5.4-1] and lets U+0000 through [MQTT-1.5.4-2];
+ *   - any property is read in any packet (MQTT 5.0 §2.2.2.2).
+ * The first two and the strings are fixed by wrapping three of its internal
+ * methods on this one instance; the others are checked on each decoded packet.
  */
 
 /** The parts of mqtt-packet's parser.js this module relies on. */
@@ -18,11 +23,12 @@ export interface ParserInternals {
   packet: { cmd?: string; length: number };
   error: Error | null;
   _pos: number;
-  _list: { length: number; readUInt8(offset: number): number };
+  _list: { length: number; readUInt8(offset: number): number; slice(start: number, end: number): Buffer; _bufs?: Buffer[] };
   _stateCounter: number;
   _resetState(): void;
   _parseByType(type: string): unknown;
   _parseProperties(): unknown;
+  _parseString(): unknown;
   _emitError(err: Error): void;
 }
 
@@ -35,6 +41,14 @@ export function createStrictParser(protocolVersion: number): StrictParser {
   const internals = createParser({ protocolVersion }) as unknown as StrictParser;
   const parseByType = internals._parseByType;
   const parseProperties = internals._parseProperties;
+  const parseString = internals._parseString;
+
+  internals._parseString = function (this: ParserInternals): unknown {
+    const problem = stringProblemAt(this);
+    // [MQTT-1.5.4-1] [MQTT-1.5.4-2] (v3.1.1 [MQTT-1.5.3-1] [MQTT-1.5.3-2]) a bad UTF-8 string makes the packet malformed
+    if (problem !== undefined) this._emitError(new Error(`malformed UTF-8 string: ${problem}`));
+    return parseString.call(this);
+  };
 
   internals._parseByType = function (this: ParserInternals, type: string): unknown {
     const before = this._pos;
@@ -75,6 +89,25 @@ export function createStrictParser(protocolVersion: number): StrictParser {
   return internals;
 }
 
+/**
+ * Checks the raw bytes of the UTF-8 string mqtt-packet is about to read at
+ * `_pos`. A length that points past the packet is left to mqtt-packet, which
+ * reports it as truncated.
+ */
+function stringProblemAt(p: ParserInternals): string | undefined {
+  const pos = p._pos;
+  // the CONNECT protocol name is compared with "MQTT" as it is; a wrong one is an unsupported protocol [MQTT-3.1.2-1]
+  if (pos === 0 && p.packet.cmd === 'connect') return undefined;
+  const list = p._list;
+  // PacketReader hands over one whole packet as one Buffer: read it in place (the header is already consumed)
+  const bytes = list._bufs?.length === 1 ? (list._bufs[0] as Buffer) : list.slice(0, list.length);
+  if (pos + 2 > bytes.length) return undefined;
+  const start = pos + 2;
+  const end = start + ((bytes[pos] as number) << 8) + (bytes[pos + 1] as number);
+  if (end > bytes.length) return undefined;
+  return utf8StringProblem(bytes, start, end);
+}
+
 /** Where a Properties block starting at `start` ends: after its length varint and that many bytes. */
 function propertiesEnd(list: ParserInternals['_list'], start: number): number | undefined {
   let length = 0;
@@ -89,21 +122,29 @@ function propertiesEnd(list: ParserInternals['_list'], start: number): number | 
 }
 
 /** Properties that may appear more than once (MQTT 5.0 2.2.2.2): User Property, and Subscription Identifier in a PUBLISH. */
-function mayRepeat(cmd: string, name: string): boolean {
-  return name === 'userProperties' || (cmd === 'publish' && name === 'subscriptionIdentifier');
+function mayRepeat(place: PropertyPlace, name: string): boolean {
+  return name === 'userProperties' || (place === 'publish' && name === 'subscriptionIdentifier');
 }
 
-function repeatedProperty(cmd: string, properties: unknown): string | undefined {
+/**
+ * One pass over the decoded properties of `place`: a property not defined
+ * for it, or one given twice that may not repeat. for...in rather than
+ * Object.entries: nothing is allocated for a PUBLISH with properties.
+ */
+function propertiesProblem(place: PropertyPlace, properties: unknown): DecodedProblem | undefined {
   if (typeof properties !== 'object' || properties === null) return undefined;
-  for (const [name, value] of Object.entries(properties)) {
-    // mqtt-packet turns a repeated property into an array of its values
-    if (Array.isArray(value) && !mayRepeat(cmd, name)) return name;
+  for (const name in properties) {
+    // MQTT 5.0 §2.2.2.2: "A Control Packet which contains an Identifier which is not valid for its packet type ... is a Malformed Packet" [CVE-2023-3592]
+    if (!propertyAllowed(name, place)) {
+      return { reason: 'malformed', message: place === 'will' ? `property ${name} is not a will property` : `property ${name} is not allowed in ${place.toUpperCase()}` };
+    }
+    // mqtt-packet turns a repeated property into an array of its values; MQTT 5.0 §2.2.2.2: any other repeated is a Protocol Error
+    if (Array.isArray((properties as Record<string, unknown>)[name]) && !mayRepeat(place, name)) {
+      return { reason: 'protocol_error', message: `property ${name} given more than once` };
+    }
   }
   return undefined;
 }
-
-/** The Will Properties of MQTT 5.0 §3.1.3.2, as mqtt-packet names them. */
-const WILL_PROPERTIES = new Set(['willDelayInterval', 'payloadFormatIndicator', 'messageExpiryInterval', 'contentType', 'responseTopic', 'correlationData', 'userProperties']);
 
 export interface DecodedProblem {
   reason: 'malformed' | 'protocol_error';
@@ -134,11 +175,11 @@ export function checkDecodedPacket(packet: Packet, consumed: number): DecodedPro
   if (packet.cmd !== 'publish' && consumed !== (p.length ?? 0)) {
     return { reason: 'malformed', message: 'unexpected bytes after the last field' };
   }
-  // MQTT 5.0 2.2.2.2: including any other property more than once is a Protocol Error
-  const repeated = repeatedProperty(packet.cmd, p.properties) ?? repeatedProperty('will', p.will?.properties);
-  if (repeated !== undefined) return { reason: 'protocol_error', message: `property ${repeated} given more than once` };
-  // MQTT 5.0 2.2.2.2: a property not defined for where it appears makes a Malformed Packet; mqtt-packet reads any property anywhere [CVE-2023-3592]
-  const misplaced = Object.keys(p.will?.properties ?? {}).find((name) => !WILL_PROPERTIES.has(name));
-  if (misplaced !== undefined) return { reason: 'malformed', message: `property ${misplaced} is not a will property` };
+  // packets only a server sends are refused by type (dispatcher), whatever their properties
+  if (p.properties !== undefined && isPropertyPlace(packet.cmd)) {
+    const problem = propertiesProblem(packet.cmd, p.properties);
+    if (problem !== undefined) return problem;
+  }
+  if (p.will?.properties !== undefined) return propertiesProblem('will', p.will.properties);
   return undefined;
 }

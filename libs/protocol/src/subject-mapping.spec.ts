@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@mqp/model';
-import { filterToSubjects, subjectToTopic, topicToSubject } from './subject-mapping';
+import { filterToSubjects, LONG_TOPIC_SUBJECT, MAX_SUBJECT_BYTES, subjectToTopic, topicToSubject } from './subject-mapping';
 
 const TOPICS: Array<{ topic: string; subject: string }> = [
   { topic: 'a', subject: 'a' },
@@ -55,12 +55,27 @@ describe('topicToSubject / subjectToTopic', () => {
   });
 
   it('round-trips every BMP character in a level', () => {
-    let topic = '';
-    for (let c = 1; c < 0xd800; c++) if (c !== 0x2f && c !== 0x2b && c !== 0x23) topic += String.fromCharCode(c);
-    for (let c = 0xe000; c <= 0xffff; c++) topic += String.fromCharCode(c);
-    const subject = topicToSubject(topic);
-    expect(subject).not.toMatch(/[.*>\s]/u);
-    expect(subjectToTopic(subject)).toBe(topic);
+    let chars = '';
+    for (let c = 1; c < 0xd800; c++) if (c !== 0x2f && c !== 0x2b && c !== 0x23) chars += String.fromCharCode(c);
+    for (let c = 0xe000; c <= 0xffff; c++) chars += String.fromCharCode(c);
+    // in levels short enough for the bus (MAX_SUBJECT_BYTES)
+    for (let i = 0; i < chars.length; i += 100) {
+      const topic = chars.slice(i, i + 100);
+      const subject = topicToSubject(topic);
+      expect(subject).not.toMatch(/[.*>\s]/u);
+      expect(subjectToTopic(subject)).toBe(topic);
+    }
+  });
+
+  it('maps a topic whose subject would exceed MAX_SUBJECT_BYTES (escapes and UTF-8 counted) to the one subject ~L, which no shorter topic maps to [CVE-2019-11779]', () => {
+    expect(topicToSubject('x'.repeat(MAX_SUBJECT_BYTES))).toBe('x'.repeat(MAX_SUBJECT_BYTES));
+    expect(topicToSubject('x'.repeat(MAX_SUBJECT_BYTES + 1))).toBe(LONG_TOPIC_SUBJECT);
+    expect(topicToSubject('x'.repeat(65_535))).toBe(LONG_TOPIC_SUBJECT);
+    // 400 '$' escape to 1,200 bytes; 400 '€' are 1,200 UTF-8 bytes in 400 code units
+    expect(topicToSubject('$'.repeat(400))).toBe(LONG_TOPIC_SUBJECT);
+    expect(topicToSubject('€'.repeat(400))).toBe(LONG_TOPIC_SUBJECT);
+    expect(topicToSubject('€'.repeat(341))).toBe('€'.repeat(341));
+    expect(() => subjectToTopic(LONG_TOPIC_SUBJECT)).toThrow(InvalidArgumentError);
   });
 
   it.each(['~', '~4', '~zz', 'a~2', '~2e', '~FF', '~C2'])(
@@ -77,20 +92,30 @@ describe('filterToSubjects', () => {
   it.each([
     ['a/b', ['a.b']],
     ['+', ['*']],
-    ['a/+', ['a.*']],
-    ['+/+', ['*.*']],
+    ['a/+', ['a.*', '~L']],
+    ['+/+', ['*.*', '~L']],
     ['#', ['>']],
-    ['a/#', ['a.>', 'a']],
-    ['a/+/#', ['a.*.>', 'a.*']],
+    ['a/#', ['a.>', 'a', '~L']],
+    ['a/+/#', ['a.*.>', 'a.*', '~L']],
     ['+/#', ['*.>', '*']],
-    ['/#', ['~.>', '~']],
-    ['a//+', ['a.~.*']],
-    ['$SYS/#', ['~24SYS.>', '~24SYS']],
-    ['a.b/+', ['a~2Eb.*']],
+    ['/#', ['~.>', '~', '~L']],
+    ['a//+', ['a.~.*', '~L']],
+    ['$SYS/#', ['~24SYS.>', '~24SYS', '~L']],
+    ['a.b/+', ['a~2Eb.*', '~L']],
     ['a b/c', ['a~20b.c']],
-    ['é/😀/#', ['é.😀.>', 'é.😀']],
-  ])('maps %j to %j', (filter, subjects) => {
+    ['é/😀/#', ['é.😀.>', 'é.😀', '~L']],
+  ])('maps %j to %j (a wildcard filter also listens on the long-topic subject ~L unless * or > covers it)', (filter, subjects) => {
     expect(filterToSubjects(filter)).toEqual(subjects);
+  });
+
+  it('maps a filter too long for the bus to ~L alone, and a wildcard filter with a long literal part to ~L for the long topics it can match', () => {
+    const long = 'x'.repeat(MAX_SUBJECT_BYTES + 1);
+    expect(filterToSubjects(long)).toEqual([LONG_TOPIC_SUBJECT]);
+    expect(filterToSubjects(`${long}/+`)).toEqual([LONG_TOPIC_SUBJECT]);
+    expect(filterToSubjects(`${long}/#`)).toEqual([LONG_TOPIC_SUBJECT]);
+    // the parent level of a/# may still fit when the filter itself does not
+    const edge = 'x'.repeat(MAX_SUBJECT_BYTES - 1);
+    expect(filterToSubjects(`${edge}/#`)).toEqual([LONG_TOPIC_SUBJECT, edge]);
   });
 
   it('keeps a literal * or > level literal so it is never a NATS wildcard', () => {
@@ -109,7 +134,15 @@ describe('filterToSubjects', () => {
       }
       return s.length === p.length;
     };
+    const long = 'y'.repeat(MAX_SUBJECT_BYTES);
     const cases: Array<[string, string]> = [
+      [long, '+'],
+      [`a/${long}`, 'a/+'],
+      [`a/${long}`, 'a/#'],
+      [`a/${long}`, '#'],
+      [`a/${long}/b`, '+/+/b'],
+      [`${long}/b`, `${long}/+`],
+      [`${long}x`, `${long}x`],
       ['a', 'a/#'],
       ['a/b/c', 'a/#'],
       ['a//', 'a/+/#'],

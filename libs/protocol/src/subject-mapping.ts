@@ -16,9 +16,21 @@
  * The bus subscription of a filter is a superset of its MQTT matches (`*.x`
  * also matches the token `~24SYS`), so receivers still match exactly with
  * topicMatchesFilter [MQTT-4.7.2-1].
+ *
+ * Subjects are bounded: NATS refuses a protocol line longer than its
+ * max_control_line (4 KiB by default) and drops the connection, and replays
+ * every subscription on reconnect, so one 65,535-byte filter [CVE-2019-11779]
+ * would cut a gateway off the bus for good. A topic whose subject would be
+ * longer than MAX_SUBJECT_BYTES goes to the single subject LONG_TOPIC_SUBJECT,
+ * and every filter that can match such a topic listens there too.
  */
 
 import { InvalidArgumentError } from '@mqp/model';
+
+/** Longest mapped subject (UTF-8 bytes, without the caller's prefix): far below NATS's 4 KiB control line, with room for prefix, sid and reply. */
+export const MAX_SUBJECT_BYTES = 1024;
+/** The one subject of every topic whose subject would be longer; no topic maps to it otherwise (`L` is not a hex digit). */
+export const LONG_TOPIC_SUBJECT = '~L';
 
 const ESCAPE = '~';
 const EMPTY_LEVEL_TOKEN = '~';
@@ -93,12 +105,22 @@ function unescapeToken(token: string): string {
   return out;
 }
 
-/** `a/b` → `a.b`; `/a/` → `~.a.~`; `$SYS/x` → `~24SYS.x`. The topic must be a valid topic name. */
-export function topicToSubject(topic: string): string {
-  return topic.split('/').map(escapeLevel).join('.');
+/** Whether a subject fits MAX_SUBJECT_BYTES; a UTF-16 code unit is at most 3 UTF-8 bytes, so short ones are not measured. */
+function fits(subject: string): boolean {
+  return subject.length * 3 <= MAX_SUBJECT_BYTES || Buffer.byteLength(subject, 'utf8') <= MAX_SUBJECT_BYTES;
 }
 
-/** The exact inverse of topicToSubject; throws on a subject it could not have produced. */
+/**
+ * `a/b` → `a.b`; `/a/` → `~.a.~`; `$SYS/x` → `~24SYS.x`; a topic whose
+ * subject would exceed MAX_SUBJECT_BYTES → LONG_TOPIC_SUBJECT. The topic
+ * must be a valid topic name.
+ */
+export function topicToSubject(topic: string): string {
+  const subject = topic.split('/').map(escapeLevel).join('.');
+  return fits(subject) ? subject : LONG_TOPIC_SUBJECT;
+}
+
+/** The exact inverse of topicToSubject; throws on a subject it could not have produced, and on LONG_TOPIC_SUBJECT (it stands for many topics). */
 export function subjectToTopic(subject: string): string {
   return subject.split('.').map(unescapeToken).join('/');
 }
@@ -112,7 +134,25 @@ export function subjectToTopic(subject: string): string {
 export function filterToSubjects(filter: string): string[] {
   const levels = filter.split('/');
   const tokens = levels.map((level) => (level === '+' ? '*' : level === '#' ? '>' : escapeLevel(level)));
-  if (levels[levels.length - 1] !== '#') return [tokens.join('.')];
-  if (levels.length === 1) return ['>'];
-  return [tokens.join('.'), tokens.slice(0, -1).join('.')];
+  if (levels.length === 1 && levels[0] === '#') return ['>'];
+  const exact = levels[levels.length - 1] !== '#' ? [tokens.join('.')] : [tokens.join('.'), tokens.slice(0, -1).join('.')];
+  return boundSubjects(exact, levels.some((level) => level === '+' || level === '#'));
+}
+
+/**
+ * A subject too long for the bus can only match topics at least as long (a
+ * wildcard token is one character, the level it matches at least one), so it
+ * is replaced by LONG_TOPIC_SUBJECT; a wildcard filter may match a long topic
+ * whatever its own length, so it listens there too, unless one of its
+ * subjects (`*`, `>`) already matches that single token — a filter never gets
+ * the same message twice.
+ */
+function boundSubjects(exact: string[], wildcard: boolean): string[] {
+  const out: string[] = [];
+  for (const subject of exact) {
+    const bounded = fits(subject) ? subject : LONG_TOPIC_SUBJECT;
+    if (!out.includes(bounded)) out.push(bounded);
+  }
+  if (wildcard && !out.includes(LONG_TOPIC_SUBJECT) && !out.includes('*') && !out.includes('>')) out.push(LONG_TOPIC_SUBJECT);
+  return out;
 }

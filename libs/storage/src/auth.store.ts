@@ -4,6 +4,16 @@ export interface StoredUser {
   /** PHC string (`$argon2id$...`); never a clear password. */
   passwordHash: string;
   superuser: boolean;
+  /** SCRAM-SHA-256 credentials for MQTT 5 enhanced authentication (RFC 5802 §3 / RFC 7677); absent: the user cannot use SCRAM. */
+  scram?: StoredScram;
+}
+
+/** What a server keeps to check SCRAM-SHA-256 without the password (RFC 5802 §3); binary fields base64. */
+export interface StoredScram {
+  salt: string;
+  iterations: number;
+  storedKey: string;
+  serverKey: string;
 }
 
 /** An ACL rule; same shape as `auth.acl` entries in the config. */
@@ -39,4 +49,10 @@ export interface AuthStore {
   putBan(ban: StoredBan): Promise<void>;
   deleteBan(kind: StoredBan['kind'], value: string): Promise<void>;
   listBans(): Promise<StoredBan[]>;
+  /**
+   * An opaque stamp that changes with every write above (users, ACL, bans),
+   * also when another process writes (the CLI next to a running platform):
+   * the auth service polls it to notice changes without reading everything.
+   */
+  revision(): Promise<string>;
 }

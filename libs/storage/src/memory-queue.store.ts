@@ -29,6 +29,12 @@ export class MemoryQueueStore implements QueueStore {
     return seq;
   }
 
+  async appendMany(clientId: string, entries: readonly StoredDelivery[]): Promise<number> {
+    let added = 0;
+    for (const entry of entries) if ((await this.append(clientId, entry)) !== undefined) added++;
+    return added;
+  }
+
   async list(clientId: string, limit?: number): Promise<QueuedEntry[]> {
     const out: QueuedEntry[] = [];
     for (const entry of this.queues.get(clientId)?.entries.values() ?? []) {

@@ -33,5 +33,7 @@ function copy(record: PersistentSessionRecord): PersistentSessionRecord {
   if (record.inflight) out.inflight = record.inflight.map((d) => ({ ...d }));
   if (record.awaitingRel) out.awaitingRel = [...record.awaitingRel];
   if (record.will) out.will = { ...record.will };
+  if (record.pending) out.pending = record.pending.map((d) => ({ ...d }));
+  if (record.connection) out.connection = { ...record.connection };
   return out;
 }

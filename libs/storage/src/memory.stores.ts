@@ -1,4 +1,5 @@
 import { MemoryAuthStore } from './memory-auth.store';
+import { MemoryLeaseStore } from './memory-lease.store';
 import { MemoryQueueStore } from './memory-queue.store';
 import { MemoryRetainedStore } from './memory-retained.store';
 import { MemoryRuleStore } from './memory-rule.store';
@@ -13,6 +14,7 @@ export function createMemoryStores(): Stores {
     queues: new MemoryQueueStore(),
     auth: new MemoryAuthStore(),
     rules: new MemoryRuleStore(),
+    leases: new MemoryLeaseStore(),
     close: async () => undefined,
   };
 }

@@ -24,6 +24,12 @@ export interface QueueStore {
    * returns its seq, or undefined for such a duplicate.
    */
   append(clientId: string, entry: StoredDelivery): Promise<number | undefined>;
+  /**
+   * Appends `entries` at the tail in this order as one write (one transaction
+   * where the backend has them), skipping message ids already queued or
+   * repeated in the batch; resolves with how many were added once durable.
+   */
+  appendMany(clientId: string, entries: readonly StoredDelivery[]): Promise<number>;
   /** The oldest `limit` entries (all when absent), in queue order. */
   list(clientId: string, limit?: number): Promise<QueuedEntry[]>;
   /** Removes these entries; unknown seqs are ignored. */

@@ -54,6 +54,14 @@ export interface PersistentSessionRecord {
   /** Incoming QoS 2 packet ids that got PUBREC and await PUBREL. */
   awaitingRel?: number[];
   will?: StoredWill;
+  /**
+   * Unsent messages a connection handed back when it ended, delivered after
+   * `inflight` and before the QueueStore entries (which the capture may have
+   * filled meanwhile): kept here so the hand-over is one record write.
+   */
+  pending?: StoredDelivery[];
+  /** The connection holding the session, present while one does (absent = offline). */
+  connection?: { gatewayId: string; connectionId: string };
 }
 
 /** Persistent session records keyed by client id. */

@@ -1,4 +1,5 @@
 import type { AuthStore } from './auth.store';
+import type { LeaseStore } from './lease.store';
 import type { QueueStore } from './queue.store';
 import type { RetainedStore } from './retained.store';
 import type { RuleStore } from './rule.store';
@@ -11,6 +12,7 @@ export interface Stores {
   queues: QueueStore;
   auth: AuthStore;
   rules: RuleStore;
+  leases: LeaseStore;
   /** Releases files or connections; the ports must not be used afterwards. */
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ export interface Deployment {
   mqttPorts: number[];
   processes: Map<string, PlatformProcess>;
   nats?: NatsServerHandle;
+  /** The `--data-dir` every process of the deployment shares (its embedded store): for `mqp users|acl|data` against it. */
+  dataDir: string;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function startStandalone(options: DeploymentOptions = {}): Promise<
   const deployment: Deployment = {
     kind: 'standalone',
     mqttPorts: [],
+    dataDir: data.path,
     processes: new Map([['standalone', proc]]),
     logs: () => proc.logs(),
     stop: async () => {
@@ -72,6 +75,7 @@ export async function startSplit(options: DeploymentOptions = {}): Promise<Deplo
   const deployment: Deployment = {
     kind: 'split',
     mqttPorts: [],
+    dataDir: data.path,
     processes,
     nats,
     logs: () => [...processes.values()].map((p) => `--- ${p.name}\n${p.logs()}`).join('\n'),

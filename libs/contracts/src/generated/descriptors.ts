@@ -73,6 +73,10 @@ export const descriptors = {
                       "requestType": "AuthenticateRequest",
                       "responseType": "AuthenticateResponse"
                     },
+                    "AuthenticateExchange": {
+                      "requestType": "AuthenticateExchangeRequest",
+                      "responseType": "AuthenticateExchangeResponse"
+                    },
                     "Authorize": {
                       "requestType": "AuthorizeRequest",
                       "responseType": "AuthorizeResponse"
@@ -182,7 +186,8 @@ export const descriptors = {
                     "DENY_REASON_BAD_CREDENTIALS": 1,
                     "DENY_REASON_NOT_AUTHORIZED": 2,
                     "DENY_REASON_BANNED": 3,
-                    "DENY_REASON_UNAVAILABLE": 4
+                    "DENY_REASON_UNAVAILABLE": 4,
+                    "DENY_REASON_BAD_AUTH_METHOD": 5
                   }
                 },
                 "Allow": {
@@ -261,6 +266,125 @@ export const descriptors = {
                     "deny": {
                       "type": "Deny",
                       "id": 2
+                    }
+                  }
+                },
+                "AuthenticateExchangeRequest": {
+                  "oneofs": {
+                    "_data": {
+                      "oneof": [
+                        "data"
+                      ]
+                    },
+                    "_state": {
+                      "oneof": [
+                        "state"
+                      ]
+                    },
+                    "_username": {
+                      "oneof": [
+                        "username"
+                      ]
+                    },
+                    "_certificate": {
+                      "oneof": [
+                        "certificate"
+                      ]
+                    }
+                  },
+                  "fields": {
+                    "method": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "data": {
+                      "type": "bytes",
+                      "id": 2,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "state": {
+                      "type": "bytes",
+                      "id": 3,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "clientId": {
+                      "type": "string",
+                      "id": 4
+                    },
+                    "username": {
+                      "type": "string",
+                      "id": 5,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    },
+                    "remoteAddress": {
+                      "type": "string",
+                      "id": 6
+                    },
+                    "protocolVersion": {
+                      "type": "uint32",
+                      "id": 7
+                    },
+                    "certificate": {
+                      "type": "ClientCertificate",
+                      "id": 8,
+                      "options": {
+                        "proto3_optional": true
+                      }
+                    }
+                  }
+                },
+                "Challenge": {
+                  "fields": {
+                    "data": {
+                      "type": "bytes",
+                      "id": 1
+                    },
+                    "state": {
+                      "type": "bytes",
+                      "id": 2
+                    }
+                  }
+                },
+                "AuthenticateExchangeResponse": {
+                  "oneofs": {
+                    "outcome": {
+                      "oneof": [
+                        "challenge",
+                        "allow",
+                        "deny"
+                      ]
+                    },
+                    "_data": {
+                      "oneof": [
+                        "data"
+                      ]
+                    }
+                  },
+                  "fields": {
+                    "challenge": {
+                      "type": "Challenge",
+                      "id": 1
+                    },
+                    "allow": {
+                      "type": "Allow",
+                      "id": 2
+                    },
+                    "deny": {
+                      "type": "Deny",
+                      "id": 3
+                    },
+                    "data": {
+                      "type": "bytes",
+                      "id": 4,
+                      "options": {
+                        "proto3_optional": true
+                      }
                     }
                   }
                 },
@@ -845,6 +969,13 @@ export const descriptors = {
                   }
                 },
                 "OpenRequest": {
+                  "oneofs": {
+                    "_gatewayStartedAt": {
+                      "oneof": [
+                        "gatewayStartedAt"
+                      ]
+                    }
+                  },
                   "fields": {
                     "clientId": {
                       "type": "string",
@@ -869,6 +1000,17 @@ export const descriptors = {
                     "sessionExpiryInterval": {
                       "type": "uint32",
                       "id": 6
+                    },
+                    "will": {
+                      "type": "Will",
+                      "id": 7
+                    },
+                    "gatewayStartedAt": {
+                      "type": "uint64",
+                      "id": 8,
+                      "options": {
+                        "proto3_optional": true
+                      }
                     }
                   }
                 },

@@ -5,6 +5,8 @@ import type {
   AclRuleSpec,
   AuthApi,
   AuthDenyReason,
+  AuthExchangeRequest,
+  AuthExchangeResult,
   AuthenticateRequest,
   AuthenticateResult,
   AuthorizeRequest,
@@ -20,6 +22,8 @@ import type { Ban as ProtoBan, Ban__Output as ProtoBanOutput } from '../generate
 import type { BanKind as ProtoBanKind, BanKind__Output as ProtoBanKindOutput } from '../generated/mqp/auth/v1/BanKind';
 import type { AuthDefinition } from '../generated/mqp/auth/v1/Auth';
 import type { ClientCertificate as ProtoClientCertificate, ClientCertificate__Output as ProtoClientCertificateOutput } from '../generated/mqp/auth/v1/ClientCertificate';
+import type { AuthenticateExchangeRequest as ProtoExchangeRequest, AuthenticateExchangeRequest__Output as ProtoExchangeRequestOutput } from '../generated/mqp/auth/v1/AuthenticateExchangeRequest';
+import type { AuthenticateExchangeResponse as ProtoExchangeResponse, AuthenticateExchangeResponse__Output as ProtoExchangeResponseOutput } from '../generated/mqp/auth/v1/AuthenticateExchangeResponse';
 import type { AuthenticateRequest as ProtoAuthenticateRequest, AuthenticateRequest__Output as ProtoAuthenticateRequestOutput } from '../generated/mqp/auth/v1/AuthenticateRequest';
 import type { AuthenticateResponse as ProtoAuthenticateResponse, AuthenticateResponse__Output as ProtoAuthenticateResponseOutput } from '../generated/mqp/auth/v1/AuthenticateResponse';
 import type { AuthorizeRequest as ProtoAuthorizeRequest, AuthorizeRequest__Output as ProtoAuthorizeRequestOutput } from '../generated/mqp/auth/v1/AuthorizeRequest';
@@ -39,6 +43,11 @@ export class AuthGrpcClient implements AuthApi {
   // Both calls only read: answering twice changes nothing, so they may retry.
   async authenticate(req: AuthenticateRequest): Promise<AuthenticateResult> {
     return authenticateResultFromProto(await this.client.unary(authServiceDefinition.Authenticate, authenticateRequestToProto(req), { idempotent: true }));
+  }
+
+  // A first step only makes a new nonce, a later one only checks: asking twice is harmless, so it may retry.
+  async authenticateExchange(req: AuthExchangeRequest): Promise<AuthExchangeResult> {
+    return exchangeResultFromProto(await this.client.unary(authServiceDefinition.AuthenticateExchange, exchangeRequestToProto(req), { idempotent: true }));
   }
 
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
@@ -76,6 +85,9 @@ export class AuthGrpcClient implements AuthApi {
 export function authGrpcHandlers(impl: AuthApi): ServiceHandlers<AuthDefinition> {
   return {
     Authenticate: async (req) => authenticateResultToProto(await impl.authenticate(authenticateRequestFromProto(req))),
+    // A service without enhanced authentication denies every method, as the gateway would.
+    AuthenticateExchange: async (req) =>
+      exchangeResultToProto(impl.authenticateExchange ? await impl.authenticateExchange(exchangeRequestFromProto(req)) : { outcome: 'deny', reason: 'bad_auth_method' }),
     Authorize: async (req) => ({ allow: (await impl.authorize(authorizeRequestFromProto(req))).allow }),
     Ban: async (req) => {
       if (!req.ban) throw new InvalidArgumentError('ban is required');
@@ -96,6 +108,7 @@ const DENY_REASONS: ReadonlyArray<readonly [AuthDenyReason, ProtoDenyReasonOutpu
   ['not_authorized', 'DENY_REASON_NOT_AUTHORIZED'],
   ['banned', 'DENY_REASON_BANNED'],
   ['unavailable', 'DENY_REASON_UNAVAILABLE'],
+  ['bad_auth_method', 'DENY_REASON_BAD_AUTH_METHOD'],
 ];
 const ACL_ACTIONS: ReadonlyArray<readonly [AclAction, ProtoAclActionOutput]> = [
   ['publish', 'ACL_ACTION_PUBLISH'],
@@ -165,6 +178,45 @@ export function authenticateResultFromProto(proto: ProtoAuthenticateResponseOutp
     return { decision: 'deny', reason: DENY_REASONS.find(([, p]) => p === reason)?.[0] ?? 'not_authorized' };
   }
   throw new MqpError('INTERNAL', 'mqp.auth.v1.Auth/Authenticate answered without a decision');
+}
+
+export function exchangeRequestToProto(req: AuthExchangeRequest): ProtoExchangeRequest {
+  const out: ProtoExchangeRequest = { method: req.method, clientId: req.clientId, remoteAddress: req.remoteAddress, protocolVersion: req.protocolVersion };
+  if (req.data !== undefined) out.data = req.data;
+  if (req.state !== undefined) out.state = req.state;
+  if (req.username !== undefined) out.username = req.username;
+  if (req.certificate !== undefined) out.certificate = clientCertificateToProto(req.certificate);
+  return out;
+}
+
+export function exchangeRequestFromProto(proto: ProtoExchangeRequestOutput): AuthExchangeRequest {
+  const req: AuthExchangeRequest = { method: proto.method, clientId: proto.clientId, remoteAddress: proto.remoteAddress, protocolVersion: protocolVersionFromWire(proto.protocolVersion) };
+  if (proto.data !== undefined) req.data = proto.data;
+  if (proto.state !== undefined) req.state = proto.state;
+  if (proto.username !== undefined) req.username = proto.username;
+  if (proto.certificate) req.certificate = clientCertificateFromProto(proto.certificate);
+  return req;
+}
+
+export function exchangeResultToProto(result: AuthExchangeResult): ProtoExchangeResponse {
+  if (result.outcome === 'continue') return { challenge: { data: result.data, state: result.state } };
+  if (result.outcome === 'deny') return authenticateResultToProto({ decision: 'deny', reason: result.reason });
+  const { outcome: _outcome, data, ...allow } = result;
+  const out: ProtoExchangeResponse = authenticateResultToProto({ decision: 'allow', ...allow });
+  if (data !== undefined) out.data = data;
+  return out;
+}
+
+/** As authenticateResultFromProto: anything but a well-formed answer fails closed. */
+export function exchangeResultFromProto(proto: ProtoExchangeResponseOutput): AuthExchangeResult {
+  if (proto.outcome === 'challenge' && proto.challenge) return { outcome: 'continue', data: proto.challenge.data, state: proto.challenge.state };
+  if ((proto.outcome === 'allow' && proto.allow) || (proto.outcome === 'deny' && proto.deny)) {
+    const decided = authenticateResultFromProto({ decision: proto.outcome, allow: proto.allow ?? null, deny: proto.deny ?? null });
+    if (decided.decision === 'deny') return { outcome: 'deny', reason: decided.reason };
+    const { decision: _decision, ...allow } = decided;
+    return proto.data !== undefined ? { outcome: 'allow', data: proto.data, ...allow } : { outcome: 'allow', ...allow };
+  }
+  throw new MqpError('INTERNAL', 'mqp.auth.v1.Auth/AuthenticateExchange answered without an outcome');
 }
 
 export function authorizeRequestToProto(req: AuthorizeRequest): ProtoAuthorizeRequest {

@@ -186,6 +186,22 @@ describe('contracts over gRPC', () => {
       await expect(sessionClient.open({ ...req, clientId: 'new' })).resolves.toEqual({ sessionPresent: false });
     });
 
+    it('carries the will and the gateway start time of an open, for a gateway that dies [MQTT-3.1.2-8]', async () => {
+      const message: Message = { id: 'w1', topic: 'status/c1', payload: Buffer.from('gone'), qos: 1, retain: true, origin: { clientId: 'c1', gatewayId: 'gw1' }, createdAt: 5 };
+      const req: OpenSessionRequest = {
+        clientId: 'new-will',
+        gatewayId: 'gw1',
+        connectionId: 'conn1',
+        protocolVersion: 5,
+        cleanStart: true,
+        sessionExpiryInterval: 0,
+        will: { message, delaySeconds: 2 },
+        gatewayStartedAt: 1_700_000_000_123,
+      };
+      await sessionClient.open(req);
+      expect(session.seen.at(-1)).toEqual(req);
+    });
+
     it('carries close, list and resetGateway', async () => {
       await sessionClient.close({ clientId: 'c1', connectionId: 'conn1' });
       expect(session.seen.at(-1)).toEqual({ clientId: 'c1', connectionId: 'conn1' });

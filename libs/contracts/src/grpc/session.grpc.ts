@@ -20,7 +20,7 @@ import type { SessionMessage as ProtoSessionMessage, SessionMessage__Output as P
 import type { Subscription as ProtoSubscription, Subscription__Output as ProtoSubscriptionOutput } from '../generated/mqp/session/v1/Subscription';
 import { InvalidArgumentError } from '@mqp/model';
 import { messageFromProto, messageToProto } from './message.convert';
-import type { OpenRequest__Output as ProtoOpenRequestOutput } from '../generated/mqp/session/v1/OpenRequest';
+import type { OpenRequest as ProtoOpenRequest, OpenRequest__Output as ProtoOpenRequestOutput } from '../generated/mqp/session/v1/OpenRequest';
 import type { OpenResponse as ProtoOpenResponse, OpenResponse__Output as ProtoOpenResponseOutput } from '../generated/mqp/session/v1/OpenResponse';
 import type { SessionDefinition } from '../generated/mqp/session/v1/Session';
 import type { SessionInfo as ProtoSessionInfo, SessionInfo__Output as ProtoSessionInfoOutput } from '../generated/mqp/session/v1/SessionInfo';
@@ -39,7 +39,7 @@ export class SessionGrpcClient implements SessionApi {
   // Not retried: a second Open after one that was applied would see its own
   // connection as the one to take over.
   async open(req: OpenSessionRequest): Promise<OpenSessionResult> {
-    return openResultFromProto(await this.client.unary(sessionServiceDefinition.Open, req));
+    return openResultFromProto(await this.client.unary(sessionServiceDefinition.Open, openRequestToProto(req)));
   }
 
   // Retried: a repeated Close is ignored (the connection no longer owns the id),
@@ -122,8 +122,22 @@ export function sessionGrpcHandlers(impl: SessionApi): ServiceHandlers<SessionDe
   };
 }
 
+export function openRequestToProto(req: OpenSessionRequest): ProtoOpenRequest {
+  const out: ProtoOpenRequest = {
+    clientId: req.clientId,
+    gatewayId: req.gatewayId,
+    connectionId: req.connectionId,
+    protocolVersion: req.protocolVersion,
+    cleanStart: req.cleanStart,
+    sessionExpiryInterval: req.sessionExpiryInterval,
+  };
+  if (req.will) out.will = { message: messageToProto(req.will.message), delaySeconds: req.will.delaySeconds };
+  if (req.gatewayStartedAt !== undefined) out.gatewayStartedAt = req.gatewayStartedAt;
+  return out;
+}
+
 export function openRequestFromProto(proto: ProtoOpenRequestOutput): OpenSessionRequest {
-  return {
+  const out: OpenSessionRequest = {
     clientId: proto.clientId,
     gatewayId: proto.gatewayId,
     connectionId: proto.connectionId,
@@ -131,6 +145,12 @@ export function openRequestFromProto(proto: ProtoOpenRequestOutput): OpenSession
     cleanStart: proto.cleanStart,
     sessionExpiryInterval: proto.sessionExpiryInterval,
   };
+  if (proto.will) {
+    if (!proto.will.message) throw new InvalidArgumentError('will without a message');
+    out.will = { message: messageFromProto(proto.will.message), delaySeconds: proto.will.delaySeconds };
+  }
+  if (proto.gatewayStartedAt !== undefined) out.gatewayStartedAt = proto.gatewayStartedAt;
+  return out;
 }
 
 export function openResultToProto(result: OpenSessionResult): ProtoOpenResponse {

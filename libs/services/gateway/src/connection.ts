@@ -1,11 +1,12 @@
 import type { ClientCertificate, ConnectionAclRule } from '@mqp/contracts';
 import { newId, type ProtocolVersion, type QoS } from '@mqp/model';
 import { PacketReader, ReasonCode, type ProtocolViolation } from '@mqp/protocol';
-import { generate, type IConnectPacket, type Packet } from 'mqtt-packet';
+import { generate, type IAuthPacket, type IConnectPacket, type Packet } from 'mqtt-packet';
 import { AuthorizationCache } from './authorization-cache';
 import { LIMITS, type GatewayContext } from './gateway-context';
 import type { TransportName, TransportSocket } from './listeners/transport';
 import { OutboundQueue } from './outbound-queue';
+import { reasonText, sendWithReasonString } from './reason-string';
 import { TokenBucket } from './token-bucket';
 import type { OutboundTopicAliases } from './topic-alias';
 
@@ -110,6 +111,10 @@ export class Connection {
   problemInformation = true;
   /** A TLS/WSS client certificate that verified against the listener's CA; passed to auth with CONNECT. */
   clientCertificate: ClientCertificate | undefined;
+  /** v5 enhanced authentication: the CONNECT's Authentication Method; every AUTH must name the same [MQTT-4.12.0-5]. */
+  authMethod: string | undefined;
+  /** Set while an enhanced-authentication exchange waits for the client's next AUTH: handles it (handleAuth). */
+  authContinuation: ((packet: IAuthPacket) => Promise<void>) | undefined;
   /** The listener that accepted the connection (its CONNECT rate is limited per listener). */
   transport: TransportName = 'tcp';
   /** PUBLISH packets this client may send per second (`gateway.maxMessageRate`); none when 0 (no limit). */
@@ -135,8 +140,8 @@ export class Connection {
     if (ctx.config.maxMessageRate > 0) this.messageRate = new TokenBucket(ctx.config.maxMessageRate);
     this.outbound = new OutboundQueue({
       window: LIMITS.inflightWindow,
-      maxQueued: LIMITS.queuedMessages,
-      maxQueuedBytes: LIMITS.queuedBytes,
+      maxQueued: ctx.queueLimits.maxMessages,
+      maxQueuedBytes: ctx.queueLimits.maxBytes,
       writable: () => this.writable(),
       send: (bytes) => {
         this.writeBytes(bytes);
@@ -235,11 +240,12 @@ export class Connection {
    * CONNACK, sends DISCONNECT with `reasonCode` first (MQTT 5.0 §4.13); v3.1.1
    * has no server DISCONNECT, so the socket is just closed.
    */
-  disconnect(reasonCode: number, reason: string): void {
+  disconnect(reasonCode: number, reason: string, reasonString = reasonText(reason)): void {
     if (this.state === 'closed') return;
     this.closeReason = reason;
     if (this.protocolVersion === 5 && this.connected) {
-      this.send({ cmd: 'disconnect', reasonCode });
+      // with a Reason String unless Request Problem Information 0 or the client's Maximum Packet Size forbid it [MQTT-3.14.2-3]
+      sendWithReasonString(this, { cmd: 'disconnect', reasonCode }, reasonString);
     }
     this.end();
   }
@@ -265,6 +271,8 @@ export class Connection {
   accepted(keepAlive: number): void {
     if (this.state !== 'connecting') return;
     this.state = 'connected';
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.keepAlive = keepAlive;
     this.armKeepAlive();
   }
@@ -272,7 +280,9 @@ export class Connection {
   private received(packet: Packet): void {
     if (this.state === 'closed') return;
     this.lastActivity = Date.now();
-    if (packet.cmd === 'connect' && this.connectTimer) {
+    // An enhanced-authentication CONNECT keeps the CONNECT timeout running until its CONNACK: a client that
+    // starts an AUTH exchange and never finishes it is closed like one that never sent CONNECT.
+    if (packet.cmd === 'connect' && this.connectTimer && packet.properties?.authenticationMethod === undefined) {
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
     }
@@ -331,8 +341,17 @@ export class Connection {
       this.end();
       return;
     }
+    if (this.state === 'awaiting-connect' && error.connectProtocolVersion === 5) {
+      // [MQTT-3.1.4-1] a v5 CONNECT that is malformed (bad UTF-8 [MQTT-1.5.4-1], a misplaced property) is refused with
+      // CONNACK 0x81/0x82 before the close (MQTT 5.0 §4.13.1). No Reason String: the client's limits were not read.
+      this.protocolVersion = 5;
+      this.send({ cmd: 'connack', sessionPresent: false, reasonCode: error.reasonCode });
+      this.closeReason = error.reason;
+      this.end();
+      return;
+    }
     // [MQTT-4.13.1-1] a malformed packet or protocol error closes the connection (v5: DISCONNECT with the reason first)
-    this.disconnect(error.reasonCode, error.reason);
+    this.disconnect(error.reasonCode, error.reason, error.message);
   }
 
   private fail(what: string, err: unknown): void {

@@ -2,6 +2,7 @@ import { ReasonCode } from '@mqp/protocol';
 import type { Packet } from 'mqtt-packet';
 import type { Connection } from './connection';
 import type { GatewayContext } from './gateway-context';
+import { abortExchange, handleAuth } from './handlers/auth.handler';
 import { handleConnect } from './handlers/connect.handler';
 import { handleDisconnect } from './handlers/disconnect.handler';
 import { handlePingreq } from './handlers/pingreq.handler';
@@ -26,6 +27,8 @@ export async function dispatch(ctx: GatewayContext, conn: Connection, packet: Pa
   }
   // [MQTT-3.1.0-1] the first packet must be CONNECT; anything else closes the connection (no CONNACK, no DISCONNECT)
   if (conn.state === 'awaiting-connect') return conn.destroy('packet_before_connect');
+  // [MQTT-3.1.2-30] while enhanced authentication runs, before the CONNACK, only AUTH and DISCONNECT may come
+  if (conn.state === 'connecting' && packet.cmd !== 'auth' && packet.cmd !== 'disconnect') return abortExchange(conn, ReasonCode.ProtocolError, `${packet.cmd}_during_auth`);
   // Packets a client pipelines behind its CONNECT are handled after the CONNACK (packets of one connection
   // are handled one at a time), so the server never processes them before the client is authenticated.
   switch (packet.cmd) {
@@ -48,8 +51,8 @@ export async function dispatch(ctx: GatewayContext, conn: Connection, packet: Pa
     case 'pubcomp':
       return handlePubcomp(ctx, conn, packet);
     case 'auth':
-      // enhanced authentication is not offered: an AUTH without an Authentication Method in CONNECT is a protocol error [MQTT-4.12.0-1]
-      return conn.disconnect(ReasonCode.ProtocolError, 'unexpected_auth');
+      // enhanced authentication (MQTT 5.0 §4.12); without an Authentication Method in CONNECT a protocol error [MQTT-4.12.0-7]
+      return handleAuth(ctx, conn, packet);
     case 'connack':
     case 'suback':
     case 'unsuback':

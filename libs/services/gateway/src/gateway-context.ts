@@ -21,6 +21,15 @@ export interface GatewayContext {
   subscriptions: SubscriptionTable;
   /** Server cap on the Session Expiry Interval, seconds (config `session.maxExpiryInterval`). */
   maxSessionExpiry: number;
+  /** When this gateway process started (its heartbeat's `startedAt`), sent with each session open. */
+  startedAt: number;
+  /**
+   * Messages (and payload bytes) a connection may have queued behind its
+   * inflight window, oldest dropped beyond: the same bound as an offline
+   * session's queue (config `session.maxQueuedMessages` / `maxQueuedBytes`),
+   * so a session resumed with its whole queue gets all of it.
+   */
+  queueLimits: { maxMessages: number; maxBytes: number };
   /** Takes one CONNECT from the listener's rate (`gateway.maxConnectRate`); false: refuse it. */
   takeConnect(transport: TransportName): boolean;
 }
@@ -32,10 +41,6 @@ export interface GatewayContext {
 export const LIMITS = {
   /** Outgoing QoS 1 messages awaiting PUBACK per connection (EMQX 32, Mosquitto 20). */
   inflightWindow: 32,
-  /** Messages queued per connection behind a full inflight window; oldest dropped beyond (EMQX/Mosquitto 1000). */
-  queuedMessages: 1000,
-  /** Bytes of those queued packets; oldest dropped beyond (same bound as an offline session's queue, session.maxQueuedBytes). */
-  queuedBytes: 10 * 1024 * 1024,
   /** Incoming QoS 1 and 2 PUBLISH a client may have unacknowledged: advertised as Receive Maximum. */
   receiveMaximum: 32,
   /**

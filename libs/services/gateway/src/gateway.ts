@@ -1,7 +1,7 @@
 import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
 import type { MqpConfig } from '@mqp/config';
 import { decodeAuthChanged, decodeGatewayCommand, subjects, type AuthApi, type AuthChangedEvent, type CloseSessionRequest, type RouterApi, type SessionApi, type SessionMessage } from '@mqp/contracts';
-import { newId, type Message } from '@mqp/model';
+import type { Message } from '@mqp/model';
 import { ReasonCode } from '@mqp/protocol';
 import type { Logger, MetricsRegistry, ModuleHealth } from '@mqp/runtime';
 import { authorizeRequest } from './authorize-request';
@@ -16,14 +16,15 @@ import { createGatewayEvents } from './gateway.events';
 import { createGatewayMetrics } from './gateway.metrics';
 import { createListeners } from './listeners/listeners';
 import type { AcceptedTransport, Listener, TransportName } from './listeners/transport';
-import { userPropertiesToList } from './publish-codec';
-import { mayPublish, routeMessage, withPublishSpan } from './publish-pipeline';
+import { routeMessage, withPublishSpan } from './publish-pipeline';
 import { sessionSubscriptionsOf } from './session-restore';
 import { SharedSubscriptions } from './shared-subscriptions';
 import { SubscriptionTable } from './subscription-table';
 import { SysStatsPublisher } from './sys-stats';
 import { TokenBucket } from './token-bucket';
 import { reportRoutes } from './route-report';
+import { willMessage } from './will-message';
+import { GatewayHeartbeatPublisher } from './gateway-heartbeat';
 
 export interface GatewayDeps {
   gatewayId: string;
@@ -55,6 +56,8 @@ export class Gateway {
   /** Wills being published; stop() waits for them so they reach the bus before it closes. */
   private readonly pendingWills = new Set<Promise<void>>();
   private readonly sysStats: SysStatsPublisher;
+  /** Distributed mode only: tells the session service this gateway (and so its connections) is alive. */
+  private readonly heartbeat: GatewayHeartbeatPublisher | undefined;
   /** One hooks object for every connection, not two closures each (issue 6: memory per idle connection). */
   private readonly connectionHooks: ConnectionHooks = {
     dispatch: (c, packet) => dispatch(this.ctx, c, packet),
@@ -65,6 +68,10 @@ export class Gateway {
     this.gatewayId = deps.gatewayId;
     const metrics = createGatewayMetrics(deps.metrics, () => this.connections.size);
     this.sysStats = new SysStatsPublisher(deps.gatewayId, deps.bus, deps.metrics, deps.logger, deps.config.gateway.sysIntervalMs);
+    const startedAt = Date.now();
+    if (deps.config.nats.url !== undefined) {
+      this.heartbeat = new GatewayHeartbeatPublisher(deps.gatewayId, startedAt, deps.bus, deps.logger, deps.config.gateway.heartbeatIntervalMs);
+    }
     this.ctx = {
       gatewayId: deps.gatewayId,
       config: deps.config.gateway,
@@ -87,6 +94,8 @@ export class Gateway {
         ),
       ),
       maxSessionExpiry: deps.config.session.maxExpiryInterval,
+      startedAt,
+      queueLimits: { maxMessages: deps.config.session.maxQueuedMessages, maxBytes: deps.config.session.maxQueuedBytes },
       takeConnect: (transport) => {
         let bucket = this.connectRates.get(transport);
         if (!bucket) {
@@ -101,6 +110,8 @@ export class Gateway {
   async start(): Promise<void> {
     const { ctx } = this;
     const timeout = ctx.config.serviceTimeoutMs;
+    // announced before anything else: the session service learns of a restart before this life's first client opens a session
+    await this.heartbeat?.start();
     // a restarted gateway with the same id forgets what its previous life registered
     await Promise.all([
       withDeadline(ctx.session.resetGateway({ gatewayId: this.gatewayId }), timeout, 'session').catch((err: unknown) =>
@@ -116,6 +127,7 @@ export class Gateway {
     try {
       await Promise.all(this.listeners.map((l) => l.start()));
     } catch (err) {
+      this.heartbeat?.stop();
       await Promise.all(this.listeners.map((l) => l.close()));
       throw err;
     }
@@ -149,6 +161,8 @@ export class Gateway {
     await Promise.all(listeners.map((l) => l.close()));
     await closed;
     await Promise.all(this.pendingWills);
+    // silent only once every connection has been handed over: the session service has nothing of ours left to end
+    this.heartbeat?.stop();
     this.control?.unsubscribe();
     this.control = undefined;
     this.authChanges?.unsubscribe();
@@ -315,37 +329,8 @@ export class Gateway {
   }
 
   /** The will as a message, if the client may publish to its topic (fail closed). */
-  private async willMessage(conn: Connection): Promise<Message | undefined> {
-    const will = conn.will;
-    if (!will) return undefined;
-    {
-      if (!(await mayPublish(this.ctx, conn, will.topic))) return undefined;
-      const now = Date.now();
-      const message: Message = {
-        id: newId(),
-        topic: will.topic,
-        payload: Buffer.isBuffer(will.payload) ? will.payload : Buffer.from(will.payload),
-        qos: will.qos ?? 0,
-        retain: will.retain === true,
-        origin: { clientId: conn.clientId, gatewayId: this.gatewayId },
-        createdAt: now,
-      };
-      const p = will.properties;
-      if (conn.protocolVersion === 5 && p) {
-        message.properties = {};
-        if (p.payloadFormatIndicator !== undefined) message.properties.payloadFormatIndicator = p.payloadFormatIndicator;
-        if (p.contentType !== undefined) message.properties.contentType = p.contentType;
-        if (p.responseTopic !== undefined) message.properties.responseTopic = p.responseTopic;
-        if (p.correlationData !== undefined) message.properties.correlationData = p.correlationData;
-        const user = userPropertiesToList(p.userProperties);
-        if (user) message.properties.userProperties = user;
-        if (p.messageExpiryInterval !== undefined) {
-          message.properties.messageExpiryInterval = p.messageExpiryInterval;
-          message.expiresAt = now + p.messageExpiryInterval * 1000;
-        }
-      }
-      return message;
-    }
+  private willMessage(conn: Connection): Promise<Message | undefined> {
+    return willMessage(this.ctx, conn);
   }
 
   /**

@@ -117,6 +117,7 @@ describe('SubscriptionTable', () => {
         return { unsubscribe: () => handlers.set(subject, (handlers.get(subject) ?? []).filter((h) => h !== handler)) };
       },
       flush: () => new Promise<void>((resolve) => pendingFlushes.push(resolve)),
+      settle: async () => undefined,
       state: () => 'connected',
       onStateChange: () => undefined,
       close: async () => undefined,

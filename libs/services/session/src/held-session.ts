@@ -1,5 +1,5 @@
 import type { BusSubscription } from '@mqp/bus';
-import type { SessionHandOver, SessionMessage, SessionSubscription } from '@mqp/contracts';
+import type { SessionMessage, SessionSubscription } from '@mqp/contracts';
 import type { Message, QoS } from '@mqp/model';
 import { topicMatchesFilter } from '@mqp/protocol';
 
@@ -9,35 +9,33 @@ export interface QueueLimits {
 }
 
 /**
- * What the session service holds for one persistent session between its
- * connections: its subscriptions, the messages owed to the client (inflight
- * ones with their packet ids, then queued ones in order), the incoming QoS 2
- * ids awaiting PUBREL, a delayed will, and the bus capture that fills the
- * queue while the client is away. The queue is bounded by count and bytes;
- * the oldest message is dropped first.
+ * The in-memory side of one offline persistent session this instance looks
+ * after: its subscriptions (to match captured messages), its expiry and
+ * delayed will (for the sweep), the bus capture, and the captured messages
+ * waiting to be appended to the QueueStore. Everything the protocol depends
+ * on is also in the store (the record, the queue): this is a cache, and a
+ * restarted service rebuilds it from the store.
  */
 export class HeldSession {
   subscriptions: SessionSubscription[] = [];
-  inflight: SessionMessage[] = [];
-  queue: SessionMessage[] = [];
-  awaitingRel: number[] = [];
-  /** Connection whose capture is running, and its bus subscriptions. */
-  capture: { connectionId: string; subscriptions: BusSubscription[] } | undefined;
+  /** Connection whose capture is running (undefined for one restored from the store), and its bus subscriptions. */
+  capture: { connectionId: string | undefined; subscriptions: BusSubscription[] } | undefined;
   will: { message: Message; dueAt: number } | undefined;
   /** Milliseconds since the epoch when the session ends; undefined while connected or never. */
   expiresAt: number | undefined;
-  private queuedBytes = 0;
-  /** Message ids held (inflight and queued): a message captured twice, or handed over and captured, is kept once. */
-  private readonly ids = new Set<string>();
+  /** Queue size as last known from the store (plus appends since), to trim only when a limit is passed. */
+  queued = { count: 0, bytes: 0 };
+  /** Messages handed back unsent (kept in the record, ahead of the queue): they count towards the limits too. */
+  pendingCount = 0;
+  pendingBytes = 0;
+  /** Captured messages not yet appended to the store, in arrival order. */
+  buffer: SessionMessage[] = [];
+  /** The running append of `buffer` (one store write per batch), if any. */
+  draining: Promise<void> | undefined;
+  /** Set when the session ended here: a late drain writes nothing more. */
+  ended = false;
 
-  constructor(
-    readonly clientId: string,
-    private readonly limits: QueueLimits,
-  ) {}
-
-  get queuedCount(): number {
-    return this.queue.length;
-  }
+  constructor(readonly clientId: string) {}
 
   /**
    * The delivery QoS of a captured message: the highest among the matching
@@ -55,54 +53,9 @@ export class HeldSession {
     return best;
   }
 
-  /** Appends unless already held; returns how many old messages were dropped to stay within the limits. */
-  enqueue(entry: SessionMessage): number {
-    if (this.ids.has(entry.message.id)) return 0;
-    this.ids.add(entry.message.id);
-    this.queue.push(entry);
-    this.queuedBytes += entry.message.payload.length;
-    let dropped = 0;
-    while (this.queue.length > 0 && (this.queue.length > this.limits.maxMessages || this.queuedBytes > this.limits.maxBytes)) {
-      const oldest = this.queue.shift() as SessionMessage;
-      this.queuedBytes -= oldest.message.payload.length;
-      this.ids.delete(oldest.message.id);
-      dropped++;
-    }
-    return dropped;
-  }
-
-  /**
-   * The state a connection handed over on close: its inflight messages and
-   * its own unsent queue come before what the capture got meanwhile (which
-   * they may overlap: duplicates are removed by message id). Returns drops.
-   */
-  merge(handOver: SessionHandOver): number {
-    const captured = this.queue;
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.ids.clear();
-    this.inflight = [];
-    for (const m of handOver.inflight) {
-      if (this.ids.has(m.message.id)) continue;
-      this.ids.add(m.message.id);
-      this.inflight.push(m);
-    }
-    let dropped = 0;
-    for (const m of handOver.queued) dropped += this.enqueue(m);
-    for (const m of captured) dropped += this.enqueue(m);
-    this.awaitingRel = [...new Set(handOver.awaitingRel)];
-    return dropped;
-  }
-
-  /** Hands everything to a resumed connection and forgets it here. */
-  take(): SessionHandOver {
-    const out: SessionHandOver = { inflight: this.inflight, queued: this.queue, awaitingRel: this.awaitingRel };
-    this.inflight = [];
-    this.queue = [];
-    this.awaitingRel = [];
-    this.queuedBytes = 0;
-    this.ids.clear();
-    return out;
+  /** True when the queue plus the pending messages pass a limit. */
+  overLimits(limits: QueueLimits): boolean {
+    return this.queued.count + this.pendingCount > limits.maxMessages || this.queued.bytes + this.pendingBytes > limits.maxBytes;
   }
 
   stopCapture(): void {

@@ -158,10 +158,10 @@ describe('SessionService', () => {
       expect(await store.get('c1')).toBeUndefined();
     });
 
-    it('keeps the stored subscriptions of a resumed session', async () => {
+    it('keeps the stored subscriptions of a resumed session, marked as held by its connection', async () => {
       await store.put(record('c1', 3600));
       await sessions.open(openRequest({ cleanStart: false, sessionExpiryInterval: 120 }));
-      expect(await store.get('c1')).toEqual({ ...record('c1', 120), updatedAt: T0 });
+      expect(await store.get('c1')).toEqual({ ...record('c1', 120), updatedAt: T0, connection: { gatewayId: 'gw-1', connectionId: 'conn-1' } });
     });
 
     it('does not store a session with expiry 0, and removes the old one when that connection closes', async () => {

@@ -12,20 +12,45 @@ import {
   type OpenSessionResult,
   type SessionApi,
   type SessionInfo,
+  type SessionMessage,
   type SessionSubscription,
+  type SessionWill,
   type SubscribeSessionRequest,
   type UnsubscribeSessionRequest,
 } from '@mqp/contracts';
 import { InvalidArgumentError } from '@mqp/model';
 import { ReasonCode } from '@mqp/protocol';
 import type { Counter, Logger, MetricsRegistry } from '@mqp/runtime';
-import type { PersistentSessionRecord, SessionStore, StoredSubscription } from '@mqp/storage';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { MemoryQueueStore, type LeaseStore, type PersistentSessionRecord, type QueuedEntry, type QueueStore, type SessionStore, type StoredDelivery, type StoredSubscription } from '@mqp/storage';
+import { GatewayLiveness } from './gateway-liveness';
 import { HeldSession, type QueueLimits } from './held-session';
 import { KeyedSerializer } from './keyed-serializer';
 
 export interface SessionServiceDeps {
   bus: Bus;
   store: SessionStore;
+  /** The offline queues; memory when absent (tests that do not restart). */
+  queues?: QueueStore;
+  /**
+   * Capture ownership between session-service instances (split mode with
+   * more than one): an offline session is captured by the instance holding
+   * its lease. Absent = this instance is the only one (standalone: the bus is
+   * in-process, so no other instance can exist).
+   */
+  leases?: LeaseStore;
+  /** Names this instance as a lease owner; stable across restarts lets a restarted instance take its leases back at once. */
+  instanceId?: string;
+  /** How long a capture lease lasts without renewal; renewed (and free leases sought) every third of it. */
+  leaseTtlMs?: number;
+  /**
+   * True when connections live in other processes (gateways over NATS) and
+   * survive a restart of this service: a stored session marked connected is
+   * restored as live. False (standalone): its connection died with the
+   * process, so the session is offline from the restart on.
+   */
+  connectionsOutliveRestart?: boolean;
   logger: Logger;
   /** Clock; tests pass their own. */
   now?: () => number;
@@ -36,6 +61,15 @@ export interface SessionServiceDeps {
   sweepIntervalMs?: number;
   /** How long a takeover waits for the old connection to hand its session over. */
   handOverWaitMs?: number;
+  /**
+   * Distributed mode: watch the gateways' heartbeats (`mqp.gateway.heartbeat`)
+   * and end every connection of one that dies (silent for 3 intervals, or
+   * back with a new start time): their wills are published here, since their
+   * gateway no longer can [MQTT-3.1.2-8], and persistent sessions go offline
+   * (captured). `intervalMs`: config `gateway.heartbeatIntervalMs`, assumed
+   * for a gateway not heard yet. Absent (standalone): gateways die with us.
+   */
+  gatewayLiveness?: { intervalMs: number; checkEveryMs?: number };
 }
 
 /** MQTT 5.0 3.1.2.11.2: a Session Expiry Interval of 0xFFFFFFFF means the session does not expire. */
@@ -44,13 +78,42 @@ const NEVER_EXPIRES = 0xffffffff;
 interface LiveSession extends SessionInfo {
   /** Seconds; decides whether the session outlives the connection. */
   expiryInterval: number;
+  /** The CONNECT's will: published here only if the connection's gateway dies (its gateway handles every close it sees). */
+  will?: SessionWill;
+  /** The life of the gateway that opened the connection (OpenSessionRequest.gatewayStartedAt). */
+  gatewayStartedAt?: number;
 }
 
 /**
+ * `PersistentSessionRecord.connection` as this service writes it: the live
+ * connection's will and its gateway's life go with it, so a restarted
+ * service still publishes the will of a connection whose gateway dies, and a
+ * restarted standalone broker publishes those of the connections that died
+ * with it. The adapters store records as they are (memory copies them
+ * shallowly, LMDB and MongoDB whole), so the extra fields round-trip.
+ * TODO(storage): declare `will?` and `gatewayStartedAt?` on `connection` in @mqp/storage.
+ */
+type StoredConnection = NonNullable<PersistentSessionRecord['connection']> & { will?: SessionWill; gatewayStartedAt?: number };
+
+function storedConnectionOf(entry: Pick<LiveSession, 'gatewayId' | 'connectionId' | 'will' | 'gatewayStartedAt'>): StoredConnection {
+  const out: StoredConnection = { gatewayId: entry.gatewayId, connectionId: entry.connectionId };
+  if (entry.will) out.will = entry.will;
+  if (entry.gatewayStartedAt !== undefined) out.gatewayStartedAt = entry.gatewayStartedAt;
+  return out;
+}
+
+/** What a closing connection leaves in its session record. */
+type HandOverChanges = Pick<PersistentSessionRecord, 'inflight' | 'pending' | 'awaitingRel' | 'will'>;
+
+const EMPTY_HAND_OVER: SessionHandOver = { inflight: [], queued: [], awaitingRel: [] };
+
+/**
  * The registry of live client ids across all gateways, takeover of a client
- * id that connects again, and the minimal persistent-session record that
- * decides Session Present. (Subscriptions, queued messages and expiry timers
- * of persistent sessions are a later issue.)
+ * id that connects again, and persistent sessions on the store: the record
+ * (subscriptions, expiry, inflight and unsent messages handed back, awaiting
+ * PUBREL ids, the delayed will) in the SessionStore, the offline queue in the
+ * QueueStore. Memory holds only a cache of the offline sessions this
+ * instance captures for; `start()` rebuilds it from the store.
  */
 export class SessionService implements SessionApi {
   // client id → the one connection that owns it.
@@ -58,34 +121,85 @@ export class SessionService implements SessionApi {
   private readonly serializer = new KeyedSerializer();
   private readonly bus: Bus;
   private readonly store: SessionStore;
+  private readonly queues: QueueStore;
+  private readonly leases: LeaseStore | undefined;
+  private readonly owner: string;
+  private readonly leaseTtlMs: number;
+  private readonly connectionsOutliveRestart: boolean;
   private readonly logger: Logger;
   private readonly now: () => number;
-  // client id → the state of its persistent session held between connections.
+  // client id → the offline persistent session this instance captures for.
   private readonly held = new Map<string, HeldSession>();
   // connection id of a taken-over connection → resolves when it handed its session over (or gave up).
   private readonly releases = new Map<string, () => void>();
   private readonly queueLimits: QueueLimits;
   private readonly queueDropped: Counter | undefined;
+  private readonly queueStored: Counter | undefined;
   private readonly handOverWaitMs: number;
   private readonly sweeper: NodeJS.Timeout;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+  private leasing = false;
+  private readonly liveness: GatewayLiveness | undefined;
 
   constructor(deps: SessionServiceDeps) {
     this.bus = deps.bus;
     this.store = deps.store;
+    this.queues = deps.queues ?? new MemoryQueueStore();
+    this.leases = deps.leases;
+    this.owner = deps.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.leaseTtlMs = deps.leaseTtlMs ?? 15_000;
+    this.connectionsOutliveRestart = deps.connectionsOutliveRestart ?? false;
     this.logger = deps.logger;
     this.now = deps.now ?? Date.now;
     this.queueLimits = deps.queueLimits ?? { maxMessages: 1000, maxBytes: 10 * 1024 * 1024 };
     this.handOverWaitMs = deps.handOverWaitMs ?? 3_000;
     this.queueDropped = deps.metrics?.counter('mqp_session_queue_dropped_total', 'Messages dropped from a full offline session queue (oldest first)');
+    this.queueStored = deps.metrics?.counter('mqp_session_queue_stored_total', 'Messages captured for offline persistent sessions and committed to the store');
     // one timer for every session's expiry and will delay, not one per session
     this.sweeper = setInterval(() => this.sweep(), deps.sweepIntervalMs ?? 1_000);
     this.sweeper.unref();
+    if (deps.gatewayLiveness) {
+      this.liveness = new GatewayLiveness({
+        bus: this.bus,
+        logger: this.logger,
+        now: this.now,
+        intervalMs: deps.gatewayLiveness.intervalMs,
+        ...(deps.gatewayLiveness.checkEveryMs !== undefined ? { checkEveryMs: deps.gatewayLiveness.checkEveryMs } : {}),
+        onGone: (gatewayId, startedAt) => {
+          this.gatewayGone(gatewayId, startedAt).catch((err: unknown) => this.logger.error('connections of a dead gateway not ended', { gatewayId, err }));
+        },
+      });
+    }
   }
 
-  /** Stops the sweep timer and every capture. */
-  stop(): void {
+  /**
+   * Restores every stored persistent session: offline ones get their capture
+   * back (when this instance wins their lease), their expiry and will timers;
+   * a will or an expiry that fell due while the service was down fires now.
+   * Resolves once the captures are live.
+   */
+  async start(): Promise<void> {
+    // first, so the gateways of the restored live sessions are watched from now
+    this.liveness?.start();
+    await this.restoreAll();
+    await this.bus.flush();
+    if (this.leases) {
+      this.leaseTimer = setInterval(() => this.leaseTick(), Math.max(1, Math.floor(this.leaseTtlMs / 3)));
+      this.leaseTimer.unref();
+    }
+    this.sweep();
+  }
+
+  /** Stops the timers and every capture; resolves once captured messages are in the store and the leases are given up. */
+  async stop(): Promise<void> {
     clearInterval(this.sweeper);
-    for (const h of this.held.values()) h.stopCapture();
+    this.liveness?.stop();
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    const held = [...this.held.values()];
+    for (const h of held) h.stopCapture();
+    await Promise.all(held.map((h) => this.settle(h)));
+    if (this.leases) await Promise.all(held.map((h) => this.releaseLease(h.clientId)));
   }
 
   /** Sessions held between connections (tests check that expired ones are gone). */
@@ -98,16 +212,18 @@ export class SessionService implements SessionApi {
       throw new InvalidArgumentError('clientId, connectionId and subscriptions are required');
     }
     if (!this.owns(req.clientId, req.connectionId)) return;
-    const held = this.heldFor(req.clientId);
+    let held = this.held.get(req.clientId);
+    if (!held) {
+      held = new HeldSession(req.clientId);
+      this.held.set(req.clientId, held);
+      held.queued = await this.queues.stats(req.clientId);
+    }
     held.subscriptions = req.subscriptions.map((s) => ({ ...s }));
     // A retried Suspend of the same connection keeps the capture it started.
-    if (held.capture?.connectionId !== req.connectionId) {
-      held.stopCapture();
-      const subscriptions = [];
-      for (const sub of held.subscriptions) {
-        for (const subject of subjects.messagesFor(sub.filter)) subscriptions.push(this.bus.subscribe(subject, (m) => this.captured(held, m.data)));
-      }
-      held.capture = { connectionId: req.connectionId, subscriptions };
+    if (held.capture?.connectionId !== req.connectionId || !held.capture) this.startCapture(held, req.connectionId);
+    // the gateway hands the session to this instance: it captures, and says so in the lease (another instance's overlap is removed by message id)
+    if (this.leases) {
+      this.leases.acquire(leaseName(req.clientId), this.owner, this.leaseTtlMs).catch((err: unknown) => this.logger.warn('capture lease not taken', { clientId: req.clientId, err }));
     }
     // ARCHITECTURE.md "Offline persistent sessions": the capture is live before the gateway drops its own subscriptions
     await this.bus.flush();
@@ -173,18 +289,40 @@ export class SessionService implements SessionApi {
       expiryInterval: live.expiryInterval,
       subscriptions: [],
       updatedAt: this.now(),
+      connection: storedConnectionOf(live),
     };
     const subscriptions = change(record.subscriptions.map(fromStored)).map(toStored);
     await this.store.put({ ...record, subscriptions, updatedAt: this.now() });
   }
 
+  /**
+   * Hands what the session holds to its resumed connection — inflight first,
+   * then the unsent messages handed back, then the queue, duplicates removed
+   * by message id — and removes it from the store. From here until the
+   * connection ends, the gateway holds these messages.
+   */
   async resume(req: ResumeSessionRequest): Promise<SessionHandOver> {
     if (typeof req.clientId !== 'string' || typeof req.connectionId !== 'string') throw new InvalidArgumentError('clientId and connectionId are required');
-    const held = this.held.get(req.clientId);
-    if (!held || this.live.get(req.clientId)?.connectionId !== req.connectionId) return { inflight: [], queued: [], awaitingRel: [] };
-    // the resumed connection has subscribed again: the capture can stop, its overlap is removed by message id at the gateway
-    held.stopCapture();
-    return held.take();
+    return this.serializer.run(req.clientId, async () => {
+      if (this.live.get(req.clientId)?.connectionId !== req.connectionId) return { ...EMPTY_HAND_OVER };
+      const held = this.held.get(req.clientId);
+      if (held) {
+        // the resumed connection has subscribed again: the capture can stop, its overlap is removed by message id at the gateway
+        held.stopCapture();
+        await this.settle(held);
+        held.ended = true;
+        this.held.delete(req.clientId);
+        if (this.leases) await this.releaseLease(req.clientId);
+      }
+      const record = await this.store.get(req.clientId);
+      const entries = await this.queues.list(req.clientId);
+      const out = handOverOf(record, entries);
+      if (entries.length > 0) await this.queues.remove(req.clientId, entries.map((e) => e.seq));
+      if (record && (record.inflight?.length || record.pending?.length || record.awaitingRel?.length)) {
+        await this.store.put(withoutFields({ ...record, updatedAt: this.now() }, ['inflight', 'pending', 'awaitingRel']));
+      }
+      return out;
+    });
   }
 
   async open(req: OpenSessionRequest): Promise<OpenSessionResult> {
@@ -197,8 +335,14 @@ export class SessionService implements SessionApi {
     const release = this.releases.get(req.connectionId);
     if (release) {
       // a taken-over connection handing its session to the open() waiting for it (which holds the serializer)
-      this.applyHandOver(req);
-      release();
+      try {
+        const changes = this.handOverChanges(req);
+        if (changes) await this.writeRecord(req.clientId, changes);
+      } catch (err) {
+        this.logger.error('could not store the handed-over session', { clientId: req.clientId, err });
+      } finally {
+        release();
+      }
       return;
     }
     return this.serializer.run(req.clientId, async () => {
@@ -208,8 +352,7 @@ export class SessionService implements SessionApi {
       this.live.delete(req.clientId);
       // [MQTT-3.14.2-2] the gateway refuses a change from 0; any other change applies from now
       if (req.sessionExpiryInterval !== undefined && current.expiryInterval > 0) current.expiryInterval = req.sessionExpiryInterval;
-      this.applyHandOver(req);
-      await this.endConnection(current);
+      await this.endConnection(current, this.handOverChanges(req));
     });
   }
 
@@ -219,21 +362,66 @@ export class SessionService implements SessionApi {
 
   async resetGateway(req: { gatewayId: string }): Promise<void> {
     if (typeof req.gatewayId !== 'string' || req.gatewayId === '') throw new InvalidArgumentError('gatewayId is required');
-    const dropped: Promise<void>[] = [];
+    // its connections died with its previous life, without DISCONNECT: their wills go out here [MQTT-3.1.2-8]
+    const ended = await this.endGatewayConnections(req.gatewayId, () => true);
+    if (ended > 0) this.logger.info('gateway sessions reset', { gatewayId: req.gatewayId, sessions: ended });
+  }
+
+  /**
+   * The liveness watcher found a gateway dead: silent (`startedAt`
+   * undefined: every connection it had), or back with a new life (the
+   * connections of its earlier lives). Each ended without DISCONNECT.
+   */
+  private async gatewayGone(gatewayId: string, startedAt: number | undefined): Promise<void> {
+    const earlier = (e: LiveSession): boolean => startedAt === undefined || e.gatewayStartedAt === undefined || e.gatewayStartedAt < startedAt;
+    const ended = await this.endGatewayConnections(gatewayId, earlier);
+    if (ended > 0) this.logger.warn('connections of a dead gateway ended', { gatewayId, sessions: ended });
+  }
+
+  /**
+   * Ends the connections of `gatewayId` that `which` picks, as a network
+   * connection closed without DISCONNECT: a non-persistent session ends, a
+   * persistent one goes offline (captured from its stored subscriptions),
+   * and the will the connection left at open goes out after min(will delay,
+   * session expiry) [MQTT-3.1.3-9] — here, once: the gateway that could have
+   * published it is gone. Resolves with how many ended.
+   */
+  private async endGatewayConnections(gatewayId: string, which: (entry: LiveSession) => boolean): Promise<number> {
+    const ending: Promise<void>[] = [];
     for (const entry of this.live.values()) {
-      if (entry.gatewayId !== req.gatewayId) continue;
-      // Through the serializer so an open racing with the reset is not half undone.
-      dropped.push(
+      if (entry.gatewayId !== gatewayId || !which(entry)) continue;
+      // Through the serializer so an open racing with this is not half undone.
+      ending.push(
         this.serializer.run(entry.clientId, async () => {
           const current = this.live.get(entry.clientId);
           if (current?.connectionId !== entry.connectionId) return;
           this.live.delete(entry.clientId);
-          await this.endConnection(current);
+          await this.endConnection(current, this.abandonedWill(current));
+          await this.publishDueWill(current.clientId);
         }),
       );
     }
-    await Promise.all(dropped);
-    if (dropped.length > 0) this.logger.info('gateway sessions reset', { gatewayId: req.gatewayId, sessions: dropped.length });
+    await Promise.all(ending);
+    return ending.length;
+  }
+
+  /** [MQTT-3.1.2-8] [MQTT-3.1.3-9] the will of a connection lost without DISCONNECT, due after min(Will Delay Interval, Session Expiry Interval). */
+  private abandonedWill(entry: LiveSession): HandOverChanges | undefined {
+    if (!entry.will) return undefined;
+    const delaySeconds = Math.min(entry.will.delaySeconds, entry.expiryInterval);
+    return { will: { message: entry.will.message, dueAt: this.now() + delaySeconds * 1000 } };
+  }
+
+  /** A held session's will that is due already goes out now, not at the next sweep. Never rejects. */
+  private async publishDueWill(clientId: string): Promise<void> {
+    const held = this.held.get(clientId);
+    if (!held?.will || held.will.dueAt > this.now()) return;
+    this.publishWill(held);
+    try {
+      await this.writeRecord(clientId, { will: undefined });
+    } catch (err) {
+      this.logger.warn('published will not cleared from the store', { clientId, err });
+    }
   }
 
   private async openNow(req: OpenSessionRequest): Promise<OpenSessionResult> {
@@ -256,45 +444,57 @@ export class SessionService implements SessionApi {
     const held = this.held.get(req.clientId);
     if (req.cleanStart) {
       // [MQTT-3.1.2-4] Clean Start discards any existing session
-      await this.store.delete(req.clientId);
-      if (held) this.endHeld(held, true);
+      if (held) await this.endHeld(held, true);
+      await this.deleteSession(req.clientId);
     } else {
       stored = await this.store.get(req.clientId);
       if (stored && isExpired(stored, now) && !previous) {
-        await this.store.delete(req.clientId);
+        if (held) await this.endHeld(held, true);
+        await this.deleteSession(req.clientId);
         stored = undefined;
       }
       // [MQTT-3.2.2-3] (3.1.1: [MQTT-3.2.2-2]) Session Present is 1 when the server resumes a stored session
       result.sessionPresent = stored !== undefined;
-      if (held && !stored) this.endHeld(held, true);
-      else if (held) {
+      const current = this.held.get(req.clientId);
+      if (current && !stored) await this.endHeld(current, true);
+      else if (current) {
         // [MQTT-3.1.3-9] the client is back before the will delay passed: the will is not sent
-        held.will = undefined;
-        held.expiresAt = undefined;
-        result.subscriptions = held.subscriptions.map((s) => ({ ...s }));
-      } else if (stored) {
-        result.subscriptions = stored.subscriptions.map(fromStored);
+        // (the capture goes on until resume(): the overlap of the hand-over)
+        current.will = undefined;
+        current.expiresAt = undefined;
       }
+      if (stored) result.subscriptions = stored.subscriptions.map(fromStored);
     }
 
-    if (req.sessionExpiryInterval > 0) {
-      await this.store.put({
-        clientId: req.clientId,
-        protocolVersion: req.protocolVersion,
-        expiryInterval: req.sessionExpiryInterval,
-        subscriptions: stored?.subscriptions ?? [],
-        updatedAt: now,
-      });
-    }
-
-    this.live.set(req.clientId, {
+    const entry: LiveSession = {
       clientId: req.clientId,
       gatewayId: req.gatewayId,
       connectionId: req.connectionId,
       protocolVersion: req.protocolVersion,
       connectedAt: now,
       expiryInterval: req.sessionExpiryInterval,
-    });
+    };
+    if (req.will) entry.will = req.will;
+    if (req.gatewayStartedAt !== undefined) entry.gatewayStartedAt = req.gatewayStartedAt;
+    if (req.sessionExpiryInterval > 0 || stored) {
+      if (!stored) await this.queues.clear(req.clientId); // leftovers of a session that ended in a crash
+      const record: PersistentSessionRecord = {
+        clientId: req.clientId,
+        protocolVersion: req.protocolVersion,
+        expiryInterval: req.sessionExpiryInterval,
+        subscriptions: stored?.subscriptions ?? [],
+        updatedAt: now,
+        connection: storedConnectionOf(entry),
+      };
+      // what the previous connection left stays until resume() hands it over; the will is cancelled, expiry stopped
+      if (stored?.inflight) record.inflight = stored.inflight;
+      if (stored?.pending) record.pending = stored.pending;
+      if (stored?.awaitingRel) record.awaitingRel = stored.awaitingRel;
+      await this.store.put(record);
+    }
+
+    this.live.set(req.clientId, entry);
+    this.liveness?.expect(req.gatewayId);
     return result;
   }
 
@@ -315,15 +515,6 @@ export class SessionService implements SessionApi {
     return this.live.get(clientId)?.connectionId === connectionId || this.releases.has(connectionId);
   }
 
-  private heldFor(clientId: string): HeldSession {
-    let held = this.held.get(clientId);
-    if (!held) {
-      held = new HeldSession(clientId, this.queueLimits);
-      this.held.set(clientId, held);
-    }
-    return held;
-  }
-
   private awaitRelease(connectionId: string): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, this.handOverWaitMs);
@@ -339,35 +530,142 @@ export class SessionService implements SessionApi {
     }).finally(() => this.releases.delete(connectionId));
   }
 
-  private applyHandOver(req: CloseSessionRequest): void {
-    if (!req.handOver && !req.will) return;
-    const held = this.heldFor(req.clientId);
+  /**
+   * The record fields a closing connection sets: what it had not delivered
+   * (bounded by the queue limits, oldest dropped) and its delayed will.
+   * Undefined when it hands nothing over.
+   */
+  private handOverChanges(req: CloseSessionRequest): HandOverChanges | undefined {
+    if (!req.handOver && !req.will) return undefined;
+    const changes: HandOverChanges = {};
     if (req.handOver) {
-      const dropped = held.merge(req.handOver);
+      const seen = new Set<string>();
+      const unique = (list: readonly SessionMessage[]): StoredDelivery[] => list.filter((m) => !seen.has(m.message.id) && seen.add(m.message.id)).map(toDelivery);
+      changes.inflight = unique(req.handOver.inflight);
+      let pending = unique(req.handOver.queued);
+      let bytes = pending.reduce((n, m) => n + m.message.payload.length, 0);
+      let dropped = 0;
+      while (pending.length > 0 && (pending.length > this.queueLimits.maxMessages || bytes > this.queueLimits.maxBytes)) {
+        bytes -= pending[0]!.message.payload.length;
+        pending = pending.slice(1);
+        dropped++;
+      }
       if (dropped > 0) this.queueDropped?.inc(dropped);
+      changes.pending = pending;
+      changes.awaitingRel = [...new Set(req.handOver.awaitingRel)];
     }
-    if (req.will) held.will = { message: req.will.message, dueAt: this.now() + req.will.delaySeconds * 1000 };
+    if (req.will) changes.will = { message: req.will.message, dueAt: this.now() + req.will.delaySeconds * 1000 };
+    return changes;
   }
 
-  private captured(held: HeldSession, data: Uint8Array): void {
+  /** Read-modify-write of a stored record; a missing record stays missing. */
+  private async writeRecord(clientId: string, changes: Partial<PersistentSessionRecord>): Promise<void> {
+    const stored = await this.store.get(clientId);
+    if (stored) {
+      const record: PersistentSessionRecord = { ...stored, ...changes, updatedAt: this.now() };
+      if (record.will === undefined) delete record.will;
+      await this.store.put(record);
+    }
+    const held = this.held.get(clientId);
+    if (held) this.applyToHeld(held, changes);
+  }
+
+  private applyToHeld(held: HeldSession, changes: Partial<PersistentSessionRecord>): void {
+    if ('will' in changes) held.will = changes.will;
+    if (changes.pending) {
+      held.pendingCount = changes.pending.length;
+      held.pendingBytes = changes.pending.reduce((n, m) => n + m.message.payload.length, 0);
+    }
+  }
+
+  private startCapture(held: HeldSession, connectionId: string | undefined): void {
+    held.stopCapture();
+    const subscriptions = [];
+    for (const sub of held.subscriptions) {
+      for (const subject of subjects.messagesFor(sub.filter)) subscriptions.push(this.bus.subscribe(subject, (m) => this.captured(held, m.data)));
+    }
+    held.capture = { connectionId, subscriptions };
+  }
+
+  /**
+   * Returns the store write that will hold the message (the batch it joins):
+   * the bus's `settle()` waits for it, so in standalone mode a publisher's
+   * PUBACK/PUBREC comes only once the offline copy is committed (issue 4:
+   * nothing acknowledged is lost to a crash).
+   */
+  private captured(held: HeldSession, data: Uint8Array): Promise<void> | undefined {
     try {
+      if (held.ended) return undefined;
       const message = decodeMessage(data);
-      if (message.expiresAt !== undefined && message.expiresAt <= this.now()) return;
+      if (message.expiresAt !== undefined && message.expiresAt <= this.now()) return undefined;
       const qos = held.deliveryQoS(message);
       // only QoS 1 and 2 are kept for an offline session (QoS 0 may be dropped, MQTT 5.0 §3.1.2.4)
-      if (qos === undefined || qos === 0) return;
-      const dropped = held.enqueue({ message, qos });
-      if (dropped > 0) this.queueDropped?.inc(dropped);
+      if (qos === undefined || qos === 0) return undefined;
+      held.buffer.push({ message, qos });
+      if (!held.draining) held.draining = this.drain(held);
+      return held.draining;
     } catch (err) {
       this.logger.warn('captured message not kept', { clientId: held.clientId, err });
+      return undefined;
     }
   }
 
-  /** Ends a held session: capture stopped, state dropped, its pending will published (the session ended, MQTT 5.0 §3.1.3.2.2). */
-  private endHeld(held: HeldSession, publishWill: boolean): void {
+  /**
+   * Appends what the capture buffered, one store write per batch (a burst
+   * becomes one transaction, not one per message), in arrival order, then
+   * drops the oldest beyond the limits. Never rejects.
+   */
+  private async drain(held: HeldSession): Promise<void> {
+    try {
+      while (held.buffer.length > 0 && !held.ended) {
+        const batch = held.buffer;
+        held.buffer = [];
+        const added = await this.queues.appendMany(held.clientId, batch);
+        if (added === batch.length) {
+          held.queued.count += added;
+          held.queued.bytes += batch.reduce((n, m) => n + m.message.payload.length, 0);
+        } else {
+          held.queued = await this.queues.stats(held.clientId);
+        }
+        this.queueStored?.inc(added);
+        if (held.overLimits(this.queueLimits)) await this.trim(held);
+      }
+    } catch (err) {
+      this.logger.error('captured messages not stored', { clientId: held.clientId, err });
+    } finally {
+      held.draining = undefined;
+    }
+    if (held.buffer.length > 0 && !held.ended) held.draining = this.drain(held);
+  }
+
+  /** The queue and the unsent messages ahead of it stay within the limits: the oldest queued go first. */
+  private async trim(held: HeldSession): Promise<void> {
+    const maxCount = Math.max(0, this.queueLimits.maxMessages - held.pendingCount);
+    const maxBytes = Math.max(0, this.queueLimits.maxBytes - held.pendingBytes);
+    const dropped = await this.queues.trim(held.clientId, maxCount, maxBytes);
+    if (dropped > 0) this.queueDropped?.inc(dropped);
+    held.queued = await this.queues.stats(held.clientId);
+  }
+
+  /** Resolves once every message the capture got is in the store. */
+  private async settle(held: HeldSession): Promise<void> {
+    while (held.draining) await held.draining;
+  }
+
+  /** Ends a held session here: capture stopped, its captures settled, its pending will published (the session ended, MQTT 5.0 §3.1.3.2.2). */
+  private async endHeld(held: HeldSession, publishWill: boolean): Promise<void> {
     held.stopCapture();
-    this.held.delete(held.clientId);
+    await this.settle(held);
+    held.ended = true;
+    if (this.held.get(held.clientId) === held) this.held.delete(held.clientId);
     if (publishWill && held.will) this.publishWill(held);
+  }
+
+  /** Removes everything the store has of a session: its queue, its record, its capture lease. */
+  private async deleteSession(clientId: string): Promise<void> {
+    await this.queues.clear(clientId);
+    await this.store.delete(clientId);
+    if (this.leases) await this.releaseLease(clientId);
   }
 
   private publishWill(held: HeldSession): void {
@@ -375,48 +673,246 @@ export class SessionService implements SessionApi {
     held.will = undefined;
     if (!will) return;
     try {
-      this.bus.publish(subjects.message(will.message.topic), encodeMessage({ ...will.message, createdAt: this.now() }));
+      const now = this.now();
+      const message = { ...will.message, createdAt: now };
+      // MQTT 5.0 §3.1.3.2.4: the will's Message Expiry Interval runs from its publication, not from the CONNECT or the disconnect
+      const expiry = message.properties?.messageExpiryInterval;
+      if (expiry !== undefined) message.expiresAt = now + expiry * 1000;
+      this.bus.publish(subjects.message(will.message.topic), encodeMessage(message));
     } catch (err) {
       this.logger.warn('delayed will not published', { clientId: held.clientId, err });
     }
   }
 
-  /** One pass over the held sessions: due wills are published, expired sessions removed (entries do not outlive expiry). */
+  /** One pass over the held sessions: due wills are published, expired sessions removed (nothing outlives expiry). */
   private sweep(): void {
-    try {
-      const now = this.now();
-      for (const held of [...this.held.values()]) {
-        if (held.will && held.will.dueAt <= now) this.publishWill(held);
-        if (held.expiresAt !== undefined && held.expiresAt <= now && !this.live.has(held.clientId)) {
-          this.endHeld(held, true);
-          this.store.delete(held.clientId).catch((err: unknown) => this.logger.warn('could not delete an expired session', { clientId: held.clientId, err }));
+    if (this.sweeping) return;
+    this.sweeping = true;
+    this.sweepNow()
+      .catch((err: unknown) => this.logger.error('session sweep failed', { err }))
+      .finally(() => {
+        this.sweeping = false;
+      });
+  }
+
+  private async sweepNow(): Promise<void> {
+    const now = this.now();
+    for (const held of [...this.held.values()]) {
+      if (this.live.has(held.clientId)) continue;
+      const expired = held.expiresAt !== undefined && held.expiresAt <= now;
+      if (!expired && !(held.will && held.will.dueAt <= now)) continue;
+      await this.serializer.run(held.clientId, async () => {
+        if (this.held.get(held.clientId) !== held || this.live.has(held.clientId)) return;
+        try {
+          if (expired) {
+            await this.endHeld(held, true);
+            await this.deleteSession(held.clientId);
+          } else if (held.will && held.will.dueAt <= now) {
+            this.publishWill(held);
+            await this.writeRecord(held.clientId, { will: undefined });
+          }
+        } catch (err) {
+          this.logger.warn('could not end an expired session or its will', { clientId: held.clientId, err });
         }
-      }
-    } catch (err) {
-      this.logger.error('session sweep failed', { err });
+      });
     }
   }
 
-  /** The connection ended: a persistent session starts its expiry now, any other ends with it. */
-  private async endConnection(entry: LiveSession): Promise<void> {
-    const held = this.held.get(entry.clientId);
+  /** The connection ended: a persistent session starts its expiry now and is captured for; any other ends with it. */
+  private async endConnection(entry: LiveSession, changes: HandOverChanges | undefined): Promise<void> {
     try {
       if (entry.expiryInterval > 0) {
-        if (held) held.expiresAt = entry.expiryInterval >= NEVER_EXPIRES ? undefined : this.now() + entry.expiryInterval * 1000;
+        const expiresAt = entry.expiryInterval >= NEVER_EXPIRES ? undefined : this.now() + entry.expiryInterval * 1000;
         const stored = await this.store.get(entry.clientId);
-        if (stored) await this.store.put({ ...stored, expiryInterval: entry.expiryInterval, updatedAt: this.now() });
+        if (!stored) return;
+        const record: PersistentSessionRecord = withoutFields({ ...stored, ...changes, expiryInterval: entry.expiryInterval, updatedAt: this.now() }, ['connection', 'expiresAt']);
+        if (expiresAt !== undefined) record.expiresAt = expiresAt;
+        if (!record.will) delete record.will;
+        await this.store.put(record);
+        let held = this.held.get(entry.clientId);
+        if (!held || !held.capture) {
+          // no suspend came (its gateway went away): capture from the stored subscriptions
+          held ??= await this.holdFromRecord(record);
+          if (!held.capture) this.startCapture(held, undefined);
+        }
+        held.expiresAt = expiresAt;
+        this.applyToHeld(held, changes ?? {});
       } else {
-        if (held) this.endHeld(held, true);
+        const held = this.held.get(entry.clientId);
+        if (held) {
+          if (changes?.will) held.will = changes.will;
+          await this.endHeld(held, true);
+        } else if (changes?.will) {
+          // MQTT 5.0 3.1.2.11.2: the session ends with the connection, and with it the will delay
+          const gone = new HeldSession(entry.clientId);
+          gone.will = changes.will;
+          this.publishWill(gone);
+        }
         // MQTT 5.0 3.1.2.11.2: with Session Expiry Interval 0 the session ends when the connection closes.
-        await this.store.delete(entry.clientId);
+        await this.deleteSession(entry.clientId);
       }
     } catch (err) {
       this.logger.error('could not update the stored session on close', { clientId: entry.clientId, err });
     }
   }
+
+  /** The cache entry of an offline session, from its record and queue stats (not yet capturing). */
+  private async holdFromRecord(record: PersistentSessionRecord): Promise<HeldSession> {
+    const held = new HeldSession(record.clientId);
+    held.subscriptions = record.subscriptions.map(fromStored);
+    held.will = record.will ? { ...record.will } : undefined;
+    held.expiresAt = record.expiresAt;
+    this.applyToHeld(held, { pending: record.pending ?? [] });
+    held.queued = await this.queues.stats(record.clientId);
+    this.held.set(record.clientId, held);
+    return held;
+  }
+
+  private async restoreAll(): Promise<void> {
+    const now = this.now();
+    for (const record of await this.store.list()) {
+      try {
+        await this.serializer.run(record.clientId, () => this.restore(record, now));
+      } catch (err) {
+        this.logger.error('persistent session not restored', { clientId: record.clientId, err });
+      }
+    }
+  }
+
+  /** Restores one stored session (see start()). */
+  private async restore(record: PersistentSessionRecord, now: number): Promise<void> {
+    if (this.live.has(record.clientId) || this.held.has(record.clientId)) return;
+    const connection = record.connection as StoredConnection | undefined;
+    if (connection && this.connectionsOutliveRestart) {
+      // its gateway still has the connection (or is found dead by the liveness watch): it is live, and will close or suspend it as usual
+      const entry: LiveSession = {
+        clientId: record.clientId,
+        gatewayId: connection.gatewayId,
+        connectionId: connection.connectionId,
+        protocolVersion: record.protocolVersion,
+        connectedAt: record.updatedAt,
+        expiryInterval: record.expiryInterval,
+      };
+      if (connection.will) entry.will = connection.will;
+      if (connection.gatewayStartedAt !== undefined) entry.gatewayStartedAt = connection.gatewayStartedAt;
+      this.live.set(record.clientId, entry);
+      this.liveness?.expect(connection.gatewayId);
+      return;
+    }
+    let current = record;
+    if (connection || (record.expiresAt === undefined && record.expiryInterval < NEVER_EXPIRES)) {
+      // its connection died with the previous process (or the record predates expiresAt): the expiry counts from now
+      const since = connection ? now : record.updatedAt;
+      current = withoutFields({ ...record, updatedAt: now }, ['connection', 'expiresAt']);
+      if (record.expiryInterval < NEVER_EXPIRES) current.expiresAt = since + record.expiryInterval * 1000;
+      if (connection?.will) {
+        // [MQTT-3.1.2-8] a crash closes the network connection without DISCONNECT: its will goes out after min(will delay, expiry) from the restart
+        current.will = { message: connection.will.message, dueAt: now + Math.min(connection.will.delaySeconds, record.expiryInterval) * 1000 };
+      }
+    }
+    if (current.expiresAt !== undefined && current.expiresAt <= now) {
+      // expired while the service was down: nothing stays, and a pending will goes out now (the session ended)
+      const gone = new HeldSession(record.clientId);
+      gone.will = current.will;
+      await this.deleteSession(record.clientId);
+      this.publishWill(gone);
+      return;
+    }
+    if (this.leases && !(await this.leases.acquire(leaseName(record.clientId), this.owner, this.leaseTtlMs))) return; // another instance captures it
+    if (current !== record) await this.store.put(current);
+    const held = await this.holdFromRecord(current);
+    this.startCapture(held, undefined);
+  }
+
+  /**
+   * With leases: renews the leases of the sessions captured here (one lost
+   * to another instance stops its capture here), then takes over offline
+   * sessions whose lease expired, e.g. because their instance died.
+   */
+  private leaseTick(): void {
+    if (this.leasing || !this.leases) return;
+    this.leasing = true;
+    this.renewAndTakeOver()
+      .catch((err: unknown) => this.logger.warn('capture lease round failed', { err }))
+      .finally(() => {
+        this.leasing = false;
+      });
+  }
+
+  private async renewAndTakeOver(): Promise<void> {
+    const leases = this.leases;
+    if (!leases) return;
+    // all renewals at once (the embedded store commits them as one transaction); a store error keeps
+    // the capture running here: a duplicate is removed by message id, a gap would lose messages
+    const mine = [...this.held.values()];
+    const renewed = await Promise.all(mine.map((h) => leases.acquire(leaseName(h.clientId), this.owner, this.leaseTtlMs).catch(() => true)));
+    for (const [i, held] of mine.entries()) {
+      if (renewed[i]) continue;
+      await this.serializer.run(held.clientId, async () => {
+        if (this.held.get(held.clientId) !== held) return;
+        held.stopCapture();
+        await this.settle(held);
+        held.ended = true;
+        this.held.delete(held.clientId);
+        this.logger.info('capture handed to another instance', { clientId: held.clientId });
+      });
+    }
+    const before = this.held.size;
+    await this.restoreAll();
+    if (this.held.size > before) {
+      await this.bus.flush();
+      this.logger.info('captures taken over', { sessions: this.held.size - before });
+    }
+  }
+
+  private async releaseLease(clientId: string): Promise<void> {
+    try {
+      await this.leases?.release(leaseName(clientId), this.owner);
+    } catch (err) {
+      this.logger.warn('capture lease not released (it expires on its own)', { clientId, err });
+    }
+  }
+}
+
+function leaseName(clientId: string): string {
+  return `session-capture/${clientId}`;
+}
+
+/** Inflight first, then the unsent handed back, then the queue; a message id appears once. */
+function handOverOf(record: PersistentSessionRecord | undefined, entries: readonly QueuedEntry[]): SessionHandOver {
+  const seen = new Set<string>();
+  const keep = (d: StoredDelivery): boolean => !seen.has(d.message.id) && seen.add(d.message.id) !== undefined;
+  const inflight = (record?.inflight ?? []).filter(keep).map(toSessionMessage);
+  const queued = [...(record?.pending ?? []), ...entries].filter(keep).map(toSessionMessage);
+  return { inflight, queued, awaitingRel: [...(record?.awaitingRel ?? [])] };
+}
+
+function toSessionMessage(d: StoredDelivery): SessionMessage {
+  const out: SessionMessage = { message: d.message, qos: d.qos };
+  if (d.packetId !== undefined) out.packetId = d.packetId;
+  if (d.released) out.released = true;
+  return out;
+}
+
+function toDelivery(m: SessionMessage): StoredDelivery {
+  const out: StoredDelivery = { message: m.message, qos: m.qos };
+  if (m.packetId !== undefined) out.packetId = m.packetId;
+  if (m.released) out.released = true;
+  return out;
+}
+
+/** A copy of `record` without these optional fields (absent, not undefined, so every adapter stores the same shape). */
+type OptionalField = 'inflight' | 'pending' | 'awaitingRel' | 'will' | 'connection' | 'expiresAt';
+
+function withoutFields(record: PersistentSessionRecord, fields: readonly OptionalField[]): PersistentSessionRecord {
+  const out: PersistentSessionRecord = { ...record };
+  for (const f of fields) delete out[f];
+  return out;
 }
 
 function isExpired(record: PersistentSessionRecord, now: number): boolean {
+  if (record.connection) return false;
+  if (record.expiresAt !== undefined) return record.expiresAt <= now;
   if (record.expiryInterval >= NEVER_EXPIRES) return false;
   return record.updatedAt + record.expiryInterval * 1000 <= now;
 }
@@ -459,5 +955,8 @@ function checkOpenRequest(req: OpenSessionRequest): void {
   if (req.gatewayId === '' || req.connectionId === '') throw new InvalidArgumentError('gatewayId and connectionId must not be empty');
   if (!Number.isInteger(req.sessionExpiryInterval) || req.sessionExpiryInterval < 0) {
     throw new InvalidArgumentError('sessionExpiryInterval must be a non-negative integer');
+  }
+  if (req.will !== undefined && (typeof req.will?.message?.topic !== 'string' || !Number.isInteger(req.will.delaySeconds) || req.will.delaySeconds < 0)) {
+    throw new InvalidArgumentError('a will needs a message and a non-negative integer delay');
   }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAuthStoreContract } from '../testing/auth-store.contract';
+import { describeLeaseStoreContract } from '../testing/lease-store.contract';
 import { describeQueueStoreContract, queued } from '../testing/queue-store.contract';
 import { describeRetainedStoreContract, retainedMessage } from '../testing/retained-store.contract';
 import { describeRuleStoreContract } from '../testing/rule-store.contract';
@@ -41,6 +42,8 @@ const auth = port((s) => s.auth);
 describeAuthStoreContract('lmdb', auth.factory, auth.cleanup);
 const rules = port((s) => s.rules);
 describeRuleStoreContract('lmdb', rules.factory, rules.cleanup);
+const leases = port((s) => s.leases);
+describeLeaseStoreContract('lmdb', leases.factory, leases.cleanup);
 
 describe('openEmbeddedStore', () => {
   let dir: string;
@@ -74,6 +77,17 @@ describe('openEmbeddedStore', () => {
       expect(await second.rules.get('r1')).toEqual({ id: 'r1', on: 'a/#' });
     } finally {
       await second.close();
+    }
+  });
+
+  it('opens a directory whose name has a dot in it (not taken for a file extension)', async () => {
+    const dotted = join(dir, 'data.v1');
+    const stores = await openEmbeddedStore(dotted);
+    try {
+      await stores.sessions.put(fullSessionRecord('c1'));
+      expect(await stores.sessions.get('c1')).toEqual(fullSessionRecord('c1'));
+    } finally {
+      await stores.close();
     }
   });
 

@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type Key } from 'lmdb';
 import type { Message } from '@mqp/model';
-import type { StoredAclRule, StoredBan, StoredUser } from '../auth.store';
+import type { StoredBan, StoredUser } from '../auth.store';
+import type { LeaseRecord } from '../lease.store';
 import type { PersistentSessionRecord, StoredDelivery } from '../session.store';
 import type { Stores } from '../stores';
-import { LmdbAuthStore } from './lmdb-auth.store';
+import { LmdbAuthStore, type AuthSettingsValue } from './lmdb-auth.store';
+import { LmdbLeaseStore } from './lmdb-lease.store';
 import { LmdbQueueStore, type QueueMeta } from './lmdb-queue.store';
 import { LmdbRetainedStore } from './lmdb-retained.store';
 import { LmdbRuleStore } from './lmdb-rule.store';
@@ -33,15 +35,17 @@ export type EmbeddedStore = Stores;
  */
 export async function openEmbeddedStore(dir: string): Promise<EmbeddedStore> {
   await mkdir(dir, { recursive: true });
-  const env = open({ path: dir, maxDbs: 16, noSync: false, overlappingSync: true });
+  // noSubdir: false — `dir` is always a directory; lmdb-js would otherwise take a dot in its name (`/tmp/tmp.abc`) for a file extension.
+  const env = open({ path: dir, noSubdir: false, maxDbs: 16, noSync: false, overlappingSync: true });
   try {
     const db = <V, K extends Key>(name: string, keyEncoding?: 'binary') => env.openDB<V, K>({ name, ...(keyEncoding ? { keyEncoding } : {}) });
     return {
       retained: new LmdbRetainedStore(db<Message, Buffer>('retained', 'binary'), db<Message, string>('retained-long')),
       sessions: new LmdbSessionStore(db<PersistentSessionRecord, string>('sessions')),
       queues: new LmdbQueueStore(db<StoredDelivery, [string, number]>('queue'), db<QueueMeta, string>('queue-meta'), db<number, [string, string]>('queue-ids')),
-      auth: new LmdbAuthStore(db<StoredUser, string>('users'), db<StoredBan, string>('bans'), db<StoredAclRule[], string>('auth-settings')),
+      auth: new LmdbAuthStore(db<StoredUser, string>('users'), db<StoredBan, string>('bans'), db<AuthSettingsValue, string>('auth-settings')),
       rules: new LmdbRuleStore(db<string, string>('rules')),
+      leases: new LmdbLeaseStore(db<LeaseRecord, string>('leases')),
       close: async () => {
         await env.flushed;
         await env.close();

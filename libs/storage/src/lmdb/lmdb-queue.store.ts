@@ -38,6 +38,29 @@ export class LmdbQueueStore implements QueueStore {
     });
   }
 
+  appendMany(clientId: string, entries: readonly StoredDelivery[]): Promise<number> {
+    if (entries.length === 0) return Promise.resolve(0);
+    return this.entries.transaction(() => {
+      const meta = this.meta.get(clientId) ?? { nextSeq: 1, count: 0, bytes: 0 };
+      // ids added in this batch, in case reads inside the transaction do not see its own puts
+      const seen = new Set<string>();
+      let added = 0;
+      for (const entry of entries) {
+        const id = entry.message.id;
+        if (seen.has(id) || this.ids.get([clientId, id]) !== undefined) continue;
+        seen.add(id);
+        const seq = meta.nextSeq++;
+        this.entries.put([clientId, seq], entry);
+        this.ids.put([clientId, id], seq);
+        meta.count++;
+        meta.bytes += entryBytes(entry);
+        added++;
+      }
+      if (added > 0) this.meta.put(clientId, meta);
+      return added;
+    });
+  }
+
   async list(clientId: string, limit?: number): Promise<QueuedEntry[]> {
     const out: QueuedEntry[] = [];
     for (const { key, value } of this.entries.getRange({ ...clientRange(clientId), limit })) {

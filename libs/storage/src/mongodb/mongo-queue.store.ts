@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection } from 'mongodb';
 import { entryBytes, type QueuedEntry, type QueueStats, type QueueStore } from '../queue.store';
 import type { StoredDelivery } from '../session.store';
 
@@ -46,6 +46,24 @@ export class MongoQueueStore implements QueueStore {
       return seq;
     } catch (err) {
       if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) return undefined;
+      throw err;
+    }
+  }
+
+  /** Reserves the seqs with one counter update, then one unordered insert; duplicate ids fail alone and are not counted. */
+  async appendMany(clientId: string, entries: readonly StoredDelivery[]): Promise<number> {
+    const seen = new Set<string>();
+    const unique = entries.filter((e) => !seen.has(e.message.id) && seen.add(e.message.id));
+    if (unique.length === 0) return 0;
+    const counter = await this.seqs.findOneAndUpdate({ _id: clientId }, { $inc: { nextSeq: unique.length } }, { upsert: true, returnDocument: 'after' });
+    const last = counter?.nextSeq;
+    if (last === undefined) throw new Error(`no queue sequence for ${clientId}`);
+    const first = last - unique.length + 1;
+    const docs = unique.map((entry, i) => ({ clientId, seq: first + i, messageId: entry.message.id, bytes: entryBytes(entry), entry }));
+    try {
+      return (await this.entries.insertMany(docs, { ordered: false })).insertedCount;
+    } catch (err) {
+      if (err instanceof MongoBulkWriteError && Array.isArray(err.writeErrors) && err.writeErrors.every((e) => e.code === DUPLICATE_KEY)) return err.insertedCount;
       throw err;
     }
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Stores } from '../stores';
 import { describeAuthStoreContract } from '../testing/auth-store.contract';
+import { describeLeaseStoreContract } from '../testing/lease-store.contract';
 import { describeQueueStoreContract } from '../testing/queue-store.contract';
 import { describeRetainedStoreContract, retainedMessage } from '../testing/retained-store.contract';
 import { describeRuleStoreContract } from '../testing/rule-store.contract';
@@ -54,6 +55,8 @@ if (!uri) {
   describeAuthStoreContract('mongodb', auth.factory, auth.cleanup);
   const rules = port((s) => s.rules);
   describeRuleStoreContract('mongodb', rules.factory, rules.cleanup);
+  const leases = port((s) => s.leases);
+  describeLeaseStoreContract('mongodb', leases.factory, leases.cleanup);
 
   describe('MongoDB retained index', () => {
     it('answers a narrow filter over 100,000 retained topics with exactly its matches', async () => {

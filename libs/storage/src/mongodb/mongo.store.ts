@@ -1,6 +1,7 @@
 import { MongoClient, type WriteConcernSettings } from 'mongodb';
 import type { Stores } from '../stores';
 import { MongoAuthStore, type AclDocument, type BanDocument, type UserDocument } from './mongo-auth.store';
+import { MongoLeaseStore, type LeaseDocument } from './mongo-lease.store';
 import { MongoQueueStore, type QueueDocument, type QueueSeqDocument } from './mongo-queue.store';
 import { MongoRetainedStore, type RetainedDocument } from './mongo-retained.store';
 import { MongoRuleStore, type RuleRecord } from './mongo-rule.store';
@@ -38,6 +39,7 @@ export async function openMongoStore(uri: string, dbName = 'mqp', options: Mongo
       queues: new MongoQueueStore(queue, db.collection<QueueSeqDocument>('queue-seq')),
       auth: new MongoAuthStore(db.collection<UserDocument>('users'), db.collection<BanDocument>('bans'), db.collection<AclDocument>('auth-settings')),
       rules: new MongoRuleStore(db.collection<RuleRecord>('rules')),
+      leases: new MongoLeaseStore(db.collection<LeaseDocument>('leases')),
       close: () => client.close(),
     };
   } catch (err) {

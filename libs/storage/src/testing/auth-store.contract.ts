@@ -53,6 +53,33 @@ export function describeAuthStoreContract(
       expect((await store.getAcl())[0]?.topics).toEqual(['a']);
     });
 
+    it('keeps the SCRAM credentials of a user', async () => {
+      const scram = { salt: 'c2FsdA==', iterations: 4096, storedKey: 'c3RvcmVk', serverKey: 'c2VydmVy' };
+      await store.putUser({ username: 'carol', passwordHash: hash, superuser: false, scram });
+      expect(await store.getUser('carol')).toEqual({ username: 'carol', passwordHash: hash, superuser: false, scram });
+    });
+
+    it('changes its revision stamp with every write of users, ACL and bans', async () => {
+      const seen = new Set([await store.revision()]);
+      const writes: (() => Promise<void>)[] = [
+        () => store.putUser({ username: 'alice', passwordHash: hash, superuser: false }),
+        () => store.setAcl([{ permission: 'allow', action: 'all', topics: ['#'] }]),
+        () => store.putBan({ kind: 'clientid', value: 'c1' }),
+        () => store.deleteBan('clientid', 'c1'),
+        () => store.deleteUser('alice'),
+      ];
+      for (const write of writes) {
+        await write();
+        const stamp = await store.revision();
+        expect(seen.has(stamp)).toBe(false);
+        seen.add(stamp);
+      }
+      // reads leave it alone
+      await store.listUsers();
+      await store.getAcl();
+      expect(seen.has(await store.revision())).toBe(true);
+    });
+
     it('keeps one ban per kind and value', async () => {
       await store.putBan({ kind: 'clientid', value: 'c1', reason: 'first' });
       await store.putBan({ kind: 'clientid', value: 'c1', until: 1_900_000_000_000, reason: 'second', source: 'api' });

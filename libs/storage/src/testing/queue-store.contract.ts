@@ -42,6 +42,29 @@ export function describeQueueStoreContract(
       expect(await store.stats('c1')).toEqual({ count: 50, bytes: 50 });
     });
 
+    it('appends a batch in order as one write, skipping ids already queued or repeated in the batch', async () => {
+      await store.append('c1', queued('m1'));
+      expect(await store.appendMany('c1', [queued('m2', 'two'), queued('m1'), queued('m3'), queued('m2')])).toBe(2);
+      expect(await idsOf('c1')).toEqual(['m1', 'm2', 'm3']);
+      expect(await store.stats('c1')).toEqual({ count: 3, bytes: 5 });
+      expect(await store.appendMany('c1', [])).toBe(0);
+      const seqs = (await store.list('c1')).map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(await store.append('c1', queued('m4'))).toBeGreaterThan(seqs[2]!);
+    });
+
+    it('loses nothing across concurrent batches, each kept in its own order', async () => {
+      const batches = Array.from({ length: 5 }, (_, b) => Array.from({ length: 20 }, (_, i) => queued(`m${b * 20 + i}`)));
+      const added = await Promise.all(batches.map((batch) => store.appendMany('c1', batch)));
+      expect(added).toEqual([20, 20, 20, 20, 20]);
+      const ids = await idsOf('c1');
+      expect([...ids].sort()).toEqual(batches.flat().map((e) => e.message.id).sort());
+      for (const batch of batches) {
+        const positions = batch.map((e) => ids.indexOf(e.message.id));
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      }
+    });
+
     it('lists at most limit entries, oldest first', async () => {
       for (let i = 1; i <= 5; i++) await store.append('c1', queued(`m${i}`));
       expect(await idsOf('c1', 2)).toEqual(['m1', 'm2']);

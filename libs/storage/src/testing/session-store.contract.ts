@@ -56,7 +56,7 @@ export function describeSessionStoreContract(
       expect((await store.get('c1'))?.subscriptions).toEqual([{ filter: 'a/#', qos: 1 }]);
     });
 
-    it('keeps the full session state: subscription options, expiry, inflight with packet ids, awaiting PUBREL, will', async () => {
+    it('keeps the full session state: subscription options, expiry, inflight with packet ids, awaiting PUBREL, will, pending, connection', async () => {
       const record = fullSessionRecord('c1');
       await store.put(record);
       const got = await store.get('c1');
@@ -100,6 +100,8 @@ export function fullSessionRecord(clientId: string): PersistentSessionRecord {
     ],
     awaitingRel: [3, 65535],
     will: { message: message('w1', 'gone'), dueAt: 1_700_000_030_000 },
+    pending: [{ message: message('m3', 'unsent'), qos: 1 }],
+    connection: { gatewayId: 'gw-1', connectionId: 'conn-7' },
   };
 }
 

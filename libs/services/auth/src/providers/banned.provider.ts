@@ -23,7 +23,7 @@ interface ConnectWindow {
 }
 
 /**
- * Banned client ids, usernames and addresses (config and API, with expiry),
+ * Banned client ids, usernames and addresses (config, API and the AuthStore, with expiry),
  * and flapping detection: a client id that connects `maxConnects` times in
  * `windowMs` is banned for `banMs` (EMQX `flapping_detect`). Answers deny
  * (`banned` → CONNACK 0x8A, v3.1.1: 5) or ignore, never allow.
@@ -33,6 +33,8 @@ export class BannedProvider implements AuthProvider {
   private readonly configBans: StoredBan[];
   // Keyed by `${kind}\u0000${value}`; client-controlled values, so Maps.
   private readonly apiBans = new Map<string, StoredBan>();
+  /** Bans kept in the AuthStore (`mqp data import`), same keys; replaced as a whole whenever the store's revision moves. */
+  private storeBans = new Map<string, StoredBan>();
   /** Client id → end of its flapping ban; insertion order is expiry order (all last banMs). */
   private readonly flappingBans = new Map<string, number>();
   /** Client id → its current counting window; insertion order is window start order. */
@@ -66,12 +68,41 @@ export class BannedProvider implements AuthProvider {
     return removed || flapping;
   }
 
+  /**
+   * Puts the bans read from the AuthStore in place of those read before, and
+   * answers the ones that are new (so the caller can disconnect the live
+   * clients they name). An entry that cannot be a ban (empty value, bad
+   * address: a store written by hand) is skipped with a warning rather than
+   * failing the whole read: the other bans stay in force.
+   */
+  replaceStoreBans(bans: readonly Ban[]): Ban[] {
+    const now = this.now();
+    const next = new Map<string, StoredBan>();
+    const added: Ban[] = [];
+    for (const ban of bans) {
+      let entry: StoredBan;
+      try {
+        entry = stored({ ...ban, source: ban.source ?? 'api' });
+      } catch (err) {
+        this.logger.warn('ban of the store skipped', { kind: ban.kind, value: ban.value, error: err });
+        continue;
+      }
+      const key = banKey(ban.kind, ban.value);
+      next.set(key, entry);
+      const before = this.storeBans.get(key);
+      // an expired ban (or one already known) must not disconnect anyone
+      if ((!before || before.until !== entry.until) && active(entry, now)) added.push({ kind: entry.kind, value: entry.value });
+    }
+    this.storeBans = next;
+    return added;
+  }
+
   list(): Ban[] {
     const now = this.now();
     this.prune(now);
     this.pruneApiBans(now);
     const out: Ban[] = [];
-    for (const b of [...this.configBans, ...this.apiBans.values()]) {
+    for (const b of [...this.configBans, ...this.apiBans.values(), ...this.storeBans.values()]) {
       if (b.until !== undefined && b.until <= now) continue;
       const { matcher: _matcher, ...ban } = b;
       out.push(ban);
@@ -123,6 +154,10 @@ export class BannedProvider implements AuthProvider {
     }
     for (const b of this.apiBans.values()) {
       if (b.kind === 'ipaddr' && active(b, now) && matches(b, req)) return b;
+    }
+    // Store bans are few and set by an operator (like config bans): a full pass.
+    for (const b of this.storeBans.values()) {
+      if (active(b, now) && matches(b, req)) return b;
     }
     return undefined;
   }

@@ -11,13 +11,17 @@ export interface ConfigUser {
   superuser: boolean;
 }
 
-interface HashedUser {
+export interface HashedUser {
   phc: string;
   superuser: boolean;
 }
 
+/** Finds a user kept elsewhere (the AuthStore, managed by `mqp users`), consulted after the config's users. */
+export type UserLookup = (username: string) => HashedUser | undefined;
+
 /**
- * Users listed in `auth.users`. Plain-text passwords are hashed once at
+ * Users listed in `auth.users`, then those of `lookup` (the store): a
+ * username in both is the config's. Plain-text passwords are hashed once at
  * start with the default algorithm (argon2id) and the plain text is not kept;
  * given hashes are checked at start so a bad one fails at boot. A CONNECT
  * password is verified against the user's hash in constant time.
@@ -31,9 +35,12 @@ export class ConfigUsersProvider implements AuthProvider {
   /** Verified against for unknown usernames, so they cost the same time as known ones (no user enumeration by timing). */
   private decoy = '';
 
-  constructor(users: readonly ConfigUser[], options: { hashing?: Partial<HashingOptions> } = {}) {
+  private readonly lookup: UserLookup;
+
+  constructor(users: readonly ConfigUser[], options: { hashing?: Partial<HashingOptions>; lookup?: UserLookup } = {}) {
     this.pending = users.map((u) => ({ ...u }));
     this.hashing = { ...DEFAULT_HASHING, ...options.hashing };
+    this.lookup = options.lookup ?? (() => undefined);
   }
 
   get size(): number {
@@ -59,7 +66,7 @@ export class ConfigUsersProvider implements AuthProvider {
 
   async authenticate(req: AuthenticateRequest): Promise<ProviderDecision> {
     if (req.username === undefined) return IGNORE;
-    const user = this.users.get(req.username);
+    const user = this.users.get(req.username) ?? this.lookup(req.username);
     const password = req.password ?? Buffer.alloc(0);
     if (!user) {
       if (this.decoy !== '') await verifyPassword(this.decoy, password);

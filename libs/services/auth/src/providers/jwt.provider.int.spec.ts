@@ -63,6 +63,19 @@ describe('JwtProvider with HS256', () => {
     expect(await provider.authenticate(request(hs384))).toMatchObject({ decision: 'deny', reason: 'bad_credentials' });
   });
 
+  it('makes the connection a superuser when the superuser claim is true, and only when it is exactly true', async () => {
+    expect(await provider.authenticate(request(await hs256({ ...good, superuser: true })))).toEqual({ decision: 'allow', superuser: true });
+    for (const value of ['true', 1, false, 'yes']) {
+      expect(await provider.authenticate(request(await hs256({ ...good, superuser: value })))).toEqual({ decision: 'allow', superuser: false });
+    }
+  });
+
+  it('reads the superuser flag from the configured claim', async () => {
+    const custom = new JwtProvider(jwtConfig({ secret: SECRET, superuserClaim: 'is_admin' }));
+    expect(await custom.authenticate(request(await hs256({ is_admin: true })))).toEqual({ decision: 'allow', superuser: true });
+    expect(await custom.authenticate(request(await hs256({ superuser: true })))).toEqual({ decision: 'allow', superuser: false });
+  });
+
   it('passes a password that is not a JWT to the next provider', async () => {
     expect(await provider.authenticate(request('plain password'))).toEqual({ decision: 'ignore' });
   });

@@ -87,7 +87,8 @@ export class JwtProvider implements AuthProvider {
     } catch {
       return { decision: 'deny', reason: 'not_authorized', detail: `jwt claim ${this.config.aclClaim} is malformed` };
     }
-    const result: ProviderDecision = { decision: 'allow', superuser: false };
+    // Strictly `true`: a string "false" or a 1 must not make anyone a superuser.
+    const result: ProviderDecision = { decision: 'allow', superuser: payload[this.config.superuserClaim] === true };
     if (payload.exp !== undefined) result.expiresAt = payload.exp * 1000;
     if (acl !== undefined) result.acl = acl;
     return result;

@@ -1,12 +1,14 @@
-import type { AuthDenyReason, SessionSubscription } from '@mqp/contracts';
+import type { AuthAllowFields, AuthDenyReason, AuthExchangeRequest, OpenSessionRequest, SessionSubscription } from '@mqp/contracts';
 import { newId, type ProtocolVersion } from '@mqp/model';
 import { connackCodeFor, ReasonCode, validateTopicName } from '@mqp/protocol';
-import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
+import type { IAuthPacket, IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import { withDeadline } from '../deadline';
 import { releaseSession, restoreSession } from '../session-restore';
 import { LIMITS, type GatewayContext } from '../gateway-context';
 import { OutboundTopicAliases } from '../topic-alias';
+import { reasonText, sendWithReasonString } from '../reason-string';
+import { willForSession } from '../will-message';
 
 /** What the steps of one CONNECT share. */
 interface ConnectFlow {
@@ -20,6 +22,8 @@ interface ConnectFlow {
   subscriptions?: SessionSubscription[];
   /** Set when the server cap lowered the Session Expiry Interval the client asked for (v5 CONNACK tells it). */
   cappedExpiry?: number;
+  /** Enhanced authentication: the Authentication Data of the last step (SCRAM server-final), sent in the CONNACK. */
+  authData?: Buffer;
 }
 
 /** A step answers false when it has answered the client itself (refused) and the flow must stop. */
@@ -40,13 +44,20 @@ const connectSteps: readonly ConnectStep[] = [
   releaseHeldMessages,
   announceConnected,
 ];
+/** Where a CONNECT parked by an enhanced-authentication exchange resumes once the exchange allows. */
+const AFTER_AUTHENTICATE = connectSteps.indexOf(authenticate) + 1;
 
 export async function handleConnect(ctx: GatewayContext, conn: Connection, packet: IConnectPacket): Promise<void> {
   conn.state = 'connecting';
   conn.protocolVersion = (packet.protocolVersion ?? 4) as ProtocolVersion;
   const flow: ConnectFlow = { ctx, conn, packet, sessionPresent: false };
-  for (const step of connectSteps) {
-    if (conn.isClosed) return;
+  await runConnectSteps(flow, 0);
+}
+
+/** Runs the steps from `from` on; an enhanced-authentication exchange resumes the CONNECT after `authenticate` with it. */
+async function runConnectSteps(flow: ConnectFlow, from: number): Promise<void> {
+  for (const step of connectSteps.slice(from)) {
+    if (flow.conn.isClosed) return;
     if (!(await step(flow))) return;
   }
 }
@@ -55,7 +66,12 @@ function refuse(flow: ConnectFlow, v5Code: number, reason: string): false {
   const { conn } = flow;
   const code = connackCodeFor(conn.protocolVersion, v5Code);
   // [MQTT-3.2.2-6] a CONNACK with a non-zero code has Session Present 0, and [MQTT-3.2.2-7] the server closes
-  conn.send({ cmd: 'connack', sessionPresent: false, returnCode: code, reasonCode: code });
+  const props = flow.packet.properties;
+  // v5: says why in a Reason String, read from the CONNECT itself as a refusal may come before validateConnect [MQTT-3.1.2-29] [MQTT-3.2.2-19]
+  sendWithReasonString(conn, { cmd: 'connack', sessionPresent: false, returnCode: code, reasonCode: code }, reasonText(reason), {
+    problemInformation: props?.requestProblemInformation !== false,
+    maxPacketSize: props?.maximumPacketSize ?? Number.POSITIVE_INFINITY,
+  });
   conn.closeReason = reason;
   conn.end();
   return false;
@@ -79,10 +95,8 @@ function validateConnect(flow: ConnectFlow): boolean {
     conn.will = packet.will;
   }
   const props = packet.properties;
-  if (props?.authenticationMethod !== undefined) {
-    // enhanced authentication (AUTH exchange) is not implemented [MQTT-4.12.0-1]
-    return refuse(flow, ReasonCode.BadAuthenticationMethod, 'auth_method_not_supported');
-  }
+  // MQTT 5.0 §4.12: an Authentication Method starts enhanced authentication (the `authenticate` step runs the exchange)
+  if (props?.authenticationMethod !== undefined) conn.authMethod = props.authenticationMethod;
   if (props?.receiveMaximum !== undefined) conn.outbound.limitWindow(props.receiveMaximum);
   if (props?.maximumPacketSize !== undefined) conn.maxOutgoingPacketSize = props.maximumPacketSize;
   // [MQTT-3.3.2-10] [MQTT-3.3.2-11] we may send at most the client's Topic Alias Maximum; 0 or absent: none
@@ -123,10 +137,12 @@ const DENY_CODES: ReadonlyMap<AuthDenyReason, number> = new Map([
   ['not_authorized', ReasonCode.NotAuthorized],
   ['banned', ReasonCode.Banned],
   ['unavailable', ReasonCode.ServerUnavailable],
+  ['bad_auth_method', ReasonCode.BadAuthenticationMethod],
 ]);
 
 async function authenticate(flow: ConnectFlow): Promise<boolean> {
   const { ctx, conn, packet } = flow;
+  if (conn.authMethod !== undefined) return authenticateEnhanced(flow, packet.properties?.authenticationData);
   try {
     const req: Parameters<typeof ctx.auth.authenticate>[0] = {
       clientId: conn.clientId,
@@ -137,24 +153,70 @@ async function authenticate(flow: ConnectFlow): Promise<boolean> {
     if (packet.password !== undefined) req.password = packet.password;
     if (conn.clientCertificate) req.certificate = conn.clientCertificate;
     const result = await withDeadline(ctx.auth.authenticate(req), ctx.config.serviceTimeoutMs, 'auth');
-    if (result.decision === 'allow') {
-      // The auth service keeps nothing per connection: these go back with every authorize.
-      conn.superuser = result.superuser;
-      conn.connectionAcl = result.acl;
-      // the certificate's identity replaces what CONNECT said (auth.x509.usernameFrom / clientIdFrom)
-      if (result.username !== undefined) conn.username = result.username;
-      if (result.clientId !== undefined && result.clientId !== conn.clientId) {
-        conn.clientId = result.clientId;
-        // a v5 client learns the id its session has (MQTT 5.0 §3.2.2.3.7)
-        if (conn.protocolVersion === 5) flow.assignedClientId = result.clientId;
-      }
-      if (result.expiresAt !== undefined) conn.expireAt(result.expiresAt);
-      return true;
-    }
+    if (result.decision === 'allow') return applyAllow(flow, result);
     return refuse(flow, DENY_CODES.get(result.reason) ?? ReasonCode.NotAuthorized, `auth_${result.reason}`);
   } catch (err) {
     // HOSTILE-INPUTS "Auth service unreachable: fail closed, never open" [HiveMQ CE #72]
     ctx.logger.warn('authentication failed: refusing the client', { clientId: conn.clientId, error: err });
+    return refuse(flow, ReasonCode.ServerUnavailable, 'auth_unavailable');
+  }
+}
+
+function applyAllow(flow: ConnectFlow, result: AuthAllowFields): true {
+  const { conn } = flow;
+  // The auth service keeps nothing per connection: these go back with every authorize.
+  conn.superuser = result.superuser;
+  conn.connectionAcl = result.acl;
+  // the certificate's (or SCRAM's) identity replaces what CONNECT said (auth.x509.usernameFrom / clientIdFrom)
+  if (result.username !== undefined) conn.username = result.username;
+  if (result.clientId !== undefined && result.clientId !== conn.clientId) {
+    conn.clientId = result.clientId;
+    // a v5 client learns the id its session has (MQTT 5.0 §3.2.2.3.7)
+    if (conn.protocolVersion === 5) flow.assignedClientId = result.clientId;
+  }
+  if (result.expiresAt !== undefined) conn.expireAt(result.expiresAt);
+  return true;
+}
+
+/**
+ * One step of MQTT 5 enhanced authentication before the CONNACK (MQTT 5.0
+ * §4.12): `data` is the CONNECT's Authentication Data, then that of each AUTH
+ * the client answers with. `continue` sends AUTH 0x18 and parks the CONNECT
+ * until the client's AUTH (dispatcher → handleAuth → conn.authContinuation);
+ * the CONNECT timeout, still running, bounds the whole exchange.
+ */
+async function authenticateEnhanced(flow: ConnectFlow, data: Buffer | undefined, state?: Buffer): Promise<boolean> {
+  const { ctx, conn, packet } = flow;
+  const method = conn.authMethod as string;
+  const exchange = ctx.auth.authenticateExchange?.bind(ctx.auth);
+  // [MQTT-4.12.0-1] a method the server does not support: CONNACK 0x8C Bad authentication method, and close
+  if (!exchange) return refuse(flow, ReasonCode.BadAuthenticationMethod, 'auth_bad_auth_method');
+  try {
+    const req: AuthExchangeRequest = { method, clientId: conn.clientId, remoteAddress: conn.remoteAddress, protocolVersion: conn.protocolVersion };
+    if (data !== undefined) req.data = data;
+    if (state !== undefined) req.state = state;
+    if (packet.username !== undefined) req.username = packet.username;
+    if (conn.clientCertificate) req.certificate = conn.clientCertificate;
+    const result = await withDeadline(exchange(req), ctx.config.serviceTimeoutMs, 'auth');
+    if (conn.isClosed) return false;
+    if (result.outcome === 'continue') {
+      // [MQTT-4.12.0-2] more is needed: AUTH 0x18 Continue authentication, [MQTT-4.12.0-5] with the CONNECT's method
+      conn.send({ cmd: 'auth', reasonCode: ReasonCode.ContinueAuthentication, properties: { authenticationMethod: method, authenticationData: result.data } });
+      const next = result.state;
+      conn.authContinuation = async (auth: IAuthPacket) => {
+        if (await authenticateEnhanced(flow, auth.properties?.authenticationData, next)) await runConnectSteps(flow, AFTER_AUTHENTICATE);
+      };
+      return false;
+    }
+    if (result.outcome === 'deny') {
+      // [MQTT-4.12.0-4] the server rejects: CONNACK >= 0x80 and close
+      return refuse(flow, DENY_CODES.get(result.reason) ?? ReasonCode.NotAuthorized, `auth_${result.reason}`);
+    }
+    if (result.data !== undefined) flow.authData = result.data;
+    return applyAllow(flow, result);
+  } catch (err) {
+    // fail closed, as for authenticate
+    ctx.logger.warn('enhanced authentication failed: refusing the client', { clientId: conn.clientId, error: err });
     return refuse(flow, ReasonCode.ServerUnavailable, 'auth_unavailable');
   }
 }
@@ -168,15 +230,20 @@ async function openSession(flow: ConnectFlow): Promise<boolean> {
   if (expiry < asked && conn.protocolVersion === 5) flow.cappedExpiry = expiry;
   conn.sessionExpiry = expiry;
   try {
+    const req: OpenSessionRequest = {
+      clientId: conn.clientId,
+      gatewayId: ctx.gatewayId,
+      connectionId: conn.id,
+      protocolVersion: conn.protocolVersion,
+      cleanStart: conn.cleanStart,
+      sessionExpiryInterval: expiry,
+      gatewayStartedAt: ctx.startedAt,
+    };
+    // published by the session service only if this gateway dies with the connection [MQTT-3.1.2-8]
+    const will = await willForSession(ctx, conn);
+    if (will) req.will = will;
     const result = await withDeadline(
-      ctx.session.open({
-        clientId: conn.clientId,
-        gatewayId: ctx.gatewayId,
-        connectionId: conn.id,
-        protocolVersion: conn.protocolVersion,
-        cleanStart: conn.cleanStart,
-        sessionExpiryInterval: expiry,
-      }),
+      ctx.session.open(req),
       ctx.config.serviceTimeoutMs,
       'session',
     );
@@ -214,6 +281,9 @@ function sendConnack(flow: ConnectFlow): boolean {
       topicAliasMaximum: ctx.config.topicAliasMaximum,
     };
     if (flow.assignedClientId !== undefined) connack.properties.assignedClientIdentifier = flow.assignedClientId;
+    // [MQTT-4.12.0-5] a successful CONNACK after enhanced authentication carries the CONNECT's method (and the last data)
+    if (conn.authMethod !== undefined) connack.properties.authenticationMethod = conn.authMethod;
+    if (flow.authData !== undefined) connack.properties.authenticationData = flow.authData;
     if (flow.cappedExpiry !== undefined) connack.properties.sessionExpiryInterval = flow.cappedExpiry;
     // MQTT 5.0 §3.1.2.11.6: Request Response Information 1 may be answered with Response Information, the basis of response topics
     if (packet.properties?.requestResponseInformation === true) connack.properties.responseInformation = `mqp/response/${conn.clientId}`;

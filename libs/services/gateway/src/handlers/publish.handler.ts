@@ -7,6 +7,12 @@ import { LIMITS, type GatewayContext } from '../gateway-context';
 import { messagePropertiesOf } from '../publish-codec';
 import { mayPublish, routeMessage, withPublishSpan } from '../publish-pipeline';
 import { resolveInboundAlias } from '../topic-alias';
+import { sendWithReasonString } from '../reason-string';
+
+/** Reason Strings of the refusing PUBACK / PUBREC (MQTT 5.0 §3.4.2.2.2, §3.5.2.2.2). */
+const NOT_AUTHORIZED = 'not authorized to publish to this topic';
+const PAYLOAD_NOT_UTF8 = 'payload is not valid UTF-8 (Payload Format Indicator 1)';
+const NOT_STORED = 'retained message could not be stored';
 
 export async function handlePublish(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): Promise<void> {
   try {
@@ -40,16 +46,16 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
   if (!(await mayPublish(ctx, conn, packet.topic))) {
     ctx.metrics.dropped.inc();
     // v5 says why [MQTT-3.4.2-1]; v3.1.1 has no negative PUBACK, so it gets a plain one and the message is dropped
-    if (packet.qos === 1) puback(conn, packet, ReasonCode.NotAuthorized);
+    if (packet.qos === 1) puback(conn, packet, ReasonCode.NotAuthorized, NOT_AUTHORIZED);
     // v5: a PUBREC >= 0x80 ends the flow (no PUBREL follows); v3.1.1: a plain PUBREC, and the PUBREL gets its PUBCOMP anyway
-    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.NotAuthorized);
+    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.NotAuthorized, NOT_AUTHORIZED);
     return;
   }
   // MQTT 5.0 §3.3.2.3.2: Payload Format Indicator 1 promises UTF-8; the server MAY check it and answer 0x99 Payload format invalid
   if (packet.properties?.payloadFormatIndicator === true && !isUtf8(payloadOf(packet))) {
     ctx.metrics.dropped.inc();
-    if (packet.qos === 1) puback(conn, packet, ReasonCode.PayloadFormatInvalid);
-    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.PayloadFormatInvalid);
+    if (packet.qos === 1) puback(conn, packet, ReasonCode.PayloadFormatInvalid, PAYLOAD_NOT_UTF8);
+    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.PayloadFormatInvalid, PAYLOAD_NOT_UTF8);
     return;
   }
 
@@ -69,13 +75,32 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     if (properties?.messageExpiryInterval !== undefined) message.expiresAt = now + properties.messageExpiryInterval * 1000;
   }
   const { retained } = await routeMessage(ctx, message);
+  if (packet.qos > 0 && !(await settled(ctx, conn))) return;
   if (conn.isClosed) return;
   // [MQTT-4.3.2-2] QoS 1: PUBACK once the message is owned; a retained store failure is reported to v5 clients
-  if (packet.qos === 1) puback(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError);
+  if (packet.qos === 1) puback(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED);
   if (packet.qos === 2) {
     // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
     if (retained || conn.protocolVersion !== 5) conn.awaitingRel.set(packet.messageId ?? 0, now);
-    pubrec(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError);
+    pubrec(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED);
+  }
+}
+
+/**
+ * [MQTT-4.3.2-2] [MQTT-4.3.3-9] the PUBACK/PUBREC hands the message over to
+ * us: first the bus must have it (standalone: offline sessions' copies
+ * committed to the store; NATS: the server has it). If it cannot, no ack is
+ * sent and the connection is closed, so the client sends it again (DUP) when
+ * it reconnects.
+ */
+async function settled(ctx: GatewayContext, conn: Connection): Promise<boolean> {
+  try {
+    await ctx.bus.settle();
+    return true;
+  } catch (err) {
+    ctx.logger.warn('message not handed to the bus: closing without acknowledging it', { clientId: conn.clientId, error: err });
+    conn.disconnect(ReasonCode.UnspecifiedError, 'bus_unavailable');
+    return false;
   }
 }
 
@@ -87,8 +112,10 @@ export function forgetExpiredAwaitingRel(conn: Connection, now: number): void {
   }
 }
 
-function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number): void {
-  if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
+/** `reasonString` only with a failure code: a refusal says why [MQTT-3.5.2-2] (dropped if it would break the client's limits). */
+function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string): void {
+  if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'pubrec', messageId: packet.messageId, reasonCode }, reasonString);
+  else if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
   else conn.send({ cmd: 'pubrec', messageId: packet.messageId });
 }
 
@@ -102,7 +129,9 @@ function payloadOf(packet: IPublishPacket): Buffer {
   return Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
 }
 
-function puback(conn: Connection, packet: IPublishPacket, reasonCode: number): void {
-  if (conn.protocolVersion === 5) conn.send({ cmd: 'puback', messageId: packet.messageId, reasonCode });
+/** `reasonString` only with a failure code: a refusal says why [MQTT-3.4.2-2] (dropped if it would break the client's limits). */
+function puback(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string): void {
+  if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'puback', messageId: packet.messageId, reasonCode }, reasonString);
+  else if (conn.protocolVersion === 5) conn.send({ cmd: 'puback', messageId: packet.messageId, reasonCode });
   else conn.send({ cmd: 'puback', messageId: packet.messageId });
 }

@@ -2,6 +2,7 @@ import { ReasonCode } from '@mqp/protocol';
 import type { IPubcompPacket, IPubrecPacket, IPubrelPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import type { GatewayContext } from '../gateway-context';
+import { sendWithReasonString } from '../reason-string';
 import { forgetExpiredAwaitingRel } from './publish.handler';
 
 /**
@@ -9,13 +10,17 @@ import { forgetExpiredAwaitingRel } from './publish.handler';
  * PUBREC and PUBCOMP from a receiving client (outbound flow).
  */
 
+const UNKNOWN_ID = 'packet identifier not found';
+
 /** [MQTT-4.3.3-11] (v3.1.1 [MQTT-4.3.3-2]) PUBREL is answered with PUBCOMP of the same packet id; the id is then free again. */
 export function handlePubrel(conn: Connection, packet: IPubrelPacket): void {
   const id = packet.messageId ?? 0;
   forgetExpiredAwaitingRel(conn, Date.now());
   const known = conn.awaitingRel.delete(id);
   // MQTT 5.0 §3.7.2.1: an id we hold no state for is answered 0x92 Packet Identifier not found
-  if (conn.protocolVersion === 5) conn.send({ cmd: 'pubcomp', messageId: id, reasonCode: known ? ReasonCode.Success : ReasonCode.PacketIdentifierNotFound });
+  if (conn.protocolVersion === 5 && known) conn.send({ cmd: 'pubcomp', messageId: id, reasonCode: ReasonCode.Success });
+  // [MQTT-3.7.2-2] the Reason String is dropped if it would exceed the client's Maximum Packet Size
+  else if (conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'pubcomp', messageId: id, reasonCode: ReasonCode.PacketIdentifierNotFound }, UNKNOWN_ID);
   else conn.send({ cmd: 'pubcomp', messageId: id });
 }
 
@@ -33,7 +38,8 @@ export function handlePubrec(ctx: GatewayContext, conn: Connection, packet: IPub
   }
   ctx.logger.debug('PUBREC for an unknown packet id', { clientId: conn.clientId, packetId: id });
   // MQTT 5.0 §3.6.2.1: PUBREL 0x92 Packet Identifier not found; v3.1.1 has no reason code, so a plain PUBREL lets the client finish
-  if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrel', messageId: id, reasonCode: ReasonCode.PacketIdentifierNotFound });
+  // [MQTT-3.6.2-2] the Reason String is dropped if it would exceed the client's Maximum Packet Size
+  if (conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'pubrel', messageId: id, reasonCode: ReasonCode.PacketIdentifierNotFound }, UNKNOWN_ID);
   else conn.send({ cmd: 'pubrel', messageId: id });
 }
 

@@ -9,6 +9,7 @@ import type { GatewayContext } from '../gateway-context';
 import { authorizeRequest } from '../authorize-request';
 import { sessionSubscriptionsOf } from '../session-restore';
 import { reportRoutes } from '../route-report';
+import { sendWithReasonString } from '../reason-string';
 
 /** Highest QoS this gateway grants: all of them. */
 const MAX_QOS: QoS = 2;
@@ -42,7 +43,8 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
     if (conn.isClosed) return;
   }
   // [MQTT-3.8.4-1] answer with a SUBACK of the same packet id, [MQTT-3.8.4-6] one code per filter in order
-  conn.send({ cmd: 'suback', messageId: packet.messageId, granted: codes });
+  // v5: the failures say why in the Reason String, unless the client's limits forbid it [MQTT-3.9.2-1] [MQTT-3.1.2-29]
+  sendWithReasonString(conn, { cmd: 'suback', messageId: packet.messageId, granted: codes }, v5 ? subackReasonString(codes) : undefined);
 
   // a route counts subscriptions, so a replaced subscription [MQTT-3.8.4-3] is not counted again
   const added = [...granted].filter((f) => !before.has(f));
@@ -59,6 +61,21 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
     });
   }
   for (const sub of retainedFor) await deliverRetained(ctx, conn, sub);
+}
+
+const SUBACK_FAILURE_TEXT: ReadonlyMap<number, string> = new Map([
+  [ReasonCode.TopicFilterInvalid, 'topic filter invalid'],
+  [ReasonCode.NotAuthorized, 'not authorized'],
+  [ReasonCode.UnspecifiedError, 'subscription failed'],
+]);
+
+/** One Reason String for the whole SUBACK: "filter 2: not authorized; filter 3: topic filter invalid", or none if all succeeded. */
+export function subackReasonString(codes: readonly number[]): string | undefined {
+  const parts: string[] = [];
+  codes.forEach((code, i) => {
+    if (code >= 0x80) parts.push(`filter ${i + 1}: ${SUBACK_FAILURE_TEXT.get(code) ?? 'refused'}`);
+  });
+  return parts.length === 0 ? undefined : parts.join('; ');
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Connection } from '../connection';
 import { withDeadline } from '../deadline';
 import type { GatewayContext } from '../gateway-context';
 import { reportRoutes } from '../route-report';
+import { sendWithReasonString } from '../reason-string';
 
 export async function handleUnsubscribe(ctx: GatewayContext, conn: Connection, packet: IUnsubscribePacket): Promise<void> {
   const codes: number[] = [];
@@ -37,7 +38,12 @@ export async function handleUnsubscribe(ctx: GatewayContext, conn: Connection, p
     // no early return if the connection closed meanwhile: the close hook no longer sees these filters, their routes are removed below
   }
   // [MQTT-3.10.4-4] UNSUBACK with the same packet id, [MQTT-3.11.3-1] v5: one reason code per filter in order
-  if (conn.protocolVersion === 5) conn.send({ cmd: 'unsuback', messageId: packet.messageId, granted: codes });
+  if (conn.protocolVersion === 5) {
+    const missing = codes.flatMap((code, i) => (code === ReasonCode.NoSubscriptionExisted ? [i + 1] : []));
+    // says which filters had no subscription, unless the client's limits forbid it [MQTT-3.11.2-1] [MQTT-3.1.2-29]
+    const reasonString = missing.length === 0 ? undefined : `no subscription existed for filter ${missing.join(', ')}`;
+    sendWithReasonString(conn, { cmd: 'unsuback', messageId: packet.messageId, granted: codes }, reasonString);
+  }
   else conn.send({ cmd: 'unsuback', messageId: packet.messageId, granted: [] });
 
   if (removed.length === 0) return;

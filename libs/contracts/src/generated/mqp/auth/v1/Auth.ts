@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AuthenticateExchangeRequest as _mqp_auth_v1_AuthenticateExchangeRequest, AuthenticateExchangeRequest__Output as _mqp_auth_v1_AuthenticateExchangeRequest__Output } from '../../../mqp/auth/v1/AuthenticateExchangeRequest';
+import type { AuthenticateExchangeResponse as _mqp_auth_v1_AuthenticateExchangeResponse, AuthenticateExchangeResponse__Output as _mqp_auth_v1_AuthenticateExchangeResponse__Output } from '../../../mqp/auth/v1/AuthenticateExchangeResponse';
 import type { AuthenticateRequest as _mqp_auth_v1_AuthenticateRequest, AuthenticateRequest__Output as _mqp_auth_v1_AuthenticateRequest__Output } from '../../../mqp/auth/v1/AuthenticateRequest';
 import type { AuthenticateResponse as _mqp_auth_v1_AuthenticateResponse, AuthenticateResponse__Output as _mqp_auth_v1_AuthenticateResponse__Output } from '../../../mqp/auth/v1/AuthenticateResponse';
 import type { AuthorizeRequest as _mqp_auth_v1_AuthorizeRequest, AuthorizeRequest__Output as _mqp_auth_v1_AuthorizeRequest__Output } from '../../../mqp/auth/v1/AuthorizeRequest';
@@ -24,6 +26,15 @@ export interface AuthClient extends grpc.Client {
   authenticate(argument: _mqp_auth_v1_AuthenticateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateResponse__Output>): grpc.ClientUnaryCall;
   authenticate(argument: _mqp_auth_v1_AuthenticateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateResponse__Output>): grpc.ClientUnaryCall;
   authenticate(argument: _mqp_auth_v1_AuthenticateRequest, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  
+  AuthenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  AuthenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  AuthenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  AuthenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  authenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  authenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  authenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
+  authenticateExchange(argument: _mqp_auth_v1_AuthenticateExchangeRequest, callback: grpc.requestCallback<_mqp_auth_v1_AuthenticateExchangeResponse__Output>): grpc.ClientUnaryCall;
   
   Authorize(argument: _mqp_auth_v1_AuthorizeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mqp_auth_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
   Authorize(argument: _mqp_auth_v1_AuthorizeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mqp_auth_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
@@ -75,6 +86,8 @@ export interface AuthClient extends grpc.Client {
 export interface AuthHandlers extends grpc.UntypedServiceImplementation {
   Authenticate: grpc.handleUnaryCall<_mqp_auth_v1_AuthenticateRequest__Output, _mqp_auth_v1_AuthenticateResponse>;
   
+  AuthenticateExchange: grpc.handleUnaryCall<_mqp_auth_v1_AuthenticateExchangeRequest__Output, _mqp_auth_v1_AuthenticateExchangeResponse>;
+  
   Authorize: grpc.handleUnaryCall<_mqp_auth_v1_AuthorizeRequest__Output, _mqp_auth_v1_AuthorizeResponse>;
   
   Ban: grpc.handleUnaryCall<_mqp_auth_v1_BanRequest__Output, _mqp_auth_v1_BanResponse>;
@@ -89,6 +102,7 @@ export interface AuthHandlers extends grpc.UntypedServiceImplementation {
 
 export interface AuthDefinition extends grpc.ServiceDefinition {
   Authenticate: MethodDefinition<_mqp_auth_v1_AuthenticateRequest, _mqp_auth_v1_AuthenticateResponse, _mqp_auth_v1_AuthenticateRequest__Output, _mqp_auth_v1_AuthenticateResponse__Output>
+  AuthenticateExchange: MethodDefinition<_mqp_auth_v1_AuthenticateExchangeRequest, _mqp_auth_v1_AuthenticateExchangeResponse, _mqp_auth_v1_AuthenticateExchangeRequest__Output, _mqp_auth_v1_AuthenticateExchangeResponse__Output>
   Authorize: MethodDefinition<_mqp_auth_v1_AuthorizeRequest, _mqp_auth_v1_AuthorizeResponse, _mqp_auth_v1_AuthorizeRequest__Output, _mqp_auth_v1_AuthorizeResponse__Output>
   Ban: MethodDefinition<_mqp_auth_v1_BanRequest, _mqp_auth_v1_BanResponse, _mqp_auth_v1_BanRequest__Output, _mqp_auth_v1_BanResponse__Output>
   ListBans: MethodDefinition<_mqp_auth_v1_ListBansRequest, _mqp_auth_v1_ListBansResponse, _mqp_auth_v1_ListBansRequest__Output, _mqp_auth_v1_ListBansResponse__Output>

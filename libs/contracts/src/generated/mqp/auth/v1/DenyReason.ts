@@ -6,6 +6,7 @@ export const DenyReason = {
   DENY_REASON_NOT_AUTHORIZED: 'DENY_REASON_NOT_AUTHORIZED',
   DENY_REASON_BANNED: 'DENY_REASON_BANNED',
   DENY_REASON_UNAVAILABLE: 'DENY_REASON_UNAVAILABLE',
+  DENY_REASON_BAD_AUTH_METHOD: 'DENY_REASON_BAD_AUTH_METHOD',
 } as const;
 
 export type DenyReason =
@@ -19,5 +20,7 @@ export type DenyReason =
   | 3
   | 'DENY_REASON_UNAVAILABLE'
   | 4
+  | 'DENY_REASON_BAD_AUTH_METHOD'
+  | 5
 
 export type DenyReason__Output = typeof DenyReason[keyof typeof DenyReason]

@@ -1,5 +1,7 @@
 // Original file: libs/contracts/proto/mqp/session/v1/session.proto
 
+import type { Will as _mqp_session_v1_Will, Will__Output as _mqp_session_v1_Will__Output } from '../../../mqp/session/v1/Will';
+import type { Long } from '@grpc/proto-loader';
 
 export interface OpenRequest {
   'clientId'?: (string);
@@ -8,6 +10,9 @@ export interface OpenRequest {
   'protocolVersion'?: (number);
   'cleanStart'?: (boolean);
   'sessionExpiryInterval'?: (number);
+  'will'?: (_mqp_session_v1_Will | null);
+  'gatewayStartedAt'?: (number | string | Long);
+  '_gatewayStartedAt'?: "gatewayStartedAt";
 }
 
 export interface OpenRequest__Output {
@@ -17,4 +22,7 @@ export interface OpenRequest__Output {
   'protocolVersion': (number);
   'cleanStart': (boolean);
   'sessionExpiryInterval': (number);
+  'will': (_mqp_session_v1_Will__Output | null);
+  'gatewayStartedAt'?: (number);
+  '_gatewayStartedAt'?: "gatewayStartedAt";
 }
