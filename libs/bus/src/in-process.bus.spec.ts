@@ -128,13 +128,28 @@ describe('InProcessBus', () => {
     await bus.close();
   });
 
-  it('settle() still resolves when the work of a handler fails, and logs it', async () => {
+  it('settle() rejects when the work of a handler fails (nothing is acknowledged that was not kept), and logs it', async () => {
     const lines: string[] = [];
     const bus = new InProcessBus({ logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }) });
     bus.subscribe('capture', () => Promise.reject(new Error('disk full')));
     bus.publish('capture', data);
-    await bus.settle();
+    await expect(bus.settle()).rejects.toThrow('disk full');
     expect(lines.join('\n')).toMatch(/bus handler work failed.*disk full/);
+    await bus.close();
+  });
+
+  it('settle() waits only for work started before it, so a steady stream of new work cannot starve it', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    const pending: (() => void)[] = [];
+    bus.subscribe('capture', () => new Promise<void>((r) => pending.push(r)));
+    bus.publish('capture', data);
+    const settling = bus.settle();
+    await bus.flush();
+    bus.publish('capture', data); // later work, never finished in this test
+    await bus.flush();
+    pending[0]!();
+    await settling;
+    expect(pending).toHaveLength(2);
     await bus.close();
   });
 

@@ -34,8 +34,11 @@ export class InProcessBus implements Bus {
   private current: BusState = 'connected';
   private readonly listeners: ((state: BusState) => void)[] = [];
   private nextId = 1;
-  /** Promises handlers returned that have not settled yet (see `settle`). */
-  private readonly working = new Set<Promise<void>>();
+  /** Work handlers returned that has not settled yet (see `settle`), and how much work failed so far, the last failure kept. */
+  private readonly working = new Map<Promise<unknown>, Promise<void>>();
+  private allWork: Promise<void> | undefined;
+  private failures = 0;
+  private lastFailure: unknown;
 
   constructor(options: { logger?: Logger } = {}) {
     this.logger = options.logger ?? createLogger({ name: 'bus' });
@@ -75,10 +78,19 @@ export class InProcessBus implements Bus {
     return new Promise((resolve) => this.enqueue({ flushed: resolve }));
   }
 
+  /**
+   * Waits for the work handlers had started when everything published before
+   * it was delivered (a snapshot: work started later is not waited for, so a
+   * steady stream of captures cannot starve it). Rejects if handler work
+   * failed meanwhile, so nothing is acknowledged that was not kept.
+   */
   async settle(): Promise<void> {
+    const failuresBefore = this.failures;
     await this.flush();
-    // Work handlers started for later messages is awaited too: a superset, never less.
-    while (this.working.size > 0) await Promise.all(this.working);
+    // One wait shared by every settle until new work starts (a burst of QoS 1 PUBLISHes is one Promise.all, not one each).
+    if (this.working.size > 0) await (this.allWork ??= Promise.all(this.working.values()).then(() => undefined));
+    // Conservative: any work that failed meanwhile (a store write) fails this settle too; a failing store fails every publisher.
+    if (this.failures > failuresBefore) throw this.lastFailure;
   }
 
   state(): BusState {
@@ -193,17 +205,22 @@ export class InProcessBus implements Bus {
     this.scheduled = false;
   };
 
+  /** Handlers return the same promise for every message of one store batch: it is tracked once. */
   private track(work: Promise<unknown>, subject: string): void {
+    if (this.working.has(work)) return;
     const settled: Promise<void> = work.then(
       () => {
-        this.working.delete(settled);
+        this.working.delete(work);
       },
       (err: unknown) => {
-        this.working.delete(settled);
+        this.working.delete(work);
+        this.failures++;
+        this.lastFailure = err;
         this.logger.error('bus handler work failed', { subject, error: err });
       },
     );
-    this.working.add(settled);
+    this.working.set(work, settled);
+    this.allWork = undefined;
   }
 
   private assertOpen(): void {

@@ -60,8 +60,13 @@ export interface PersistentSessionRecord {
    * filled meanwhile): kept here so the hand-over is one record write.
    */
   pending?: StoredDelivery[];
-  /** The connection holding the session, present while one does (absent = offline). */
-  connection?: { gatewayId: string; connectionId: string };
+  /**
+   * The connection holding the session, present while one does (absent =
+   * offline), with its will (published by the session service if its gateway
+   * dies or the broker restarts) and its gateway's start time (a gateway
+   * announcing a later one has restarted).
+   */
+  connection?: { gatewayId: string; connectionId: string; will?: { message: Message; delaySeconds: number }; gatewayStartedAt?: number };
 }
 
 /** Persistent session records keyed by client id. */

@@ -122,6 +122,9 @@ export class Connection {
   /** The state the connection was in when it started closing (was it ever connected?). */
   stateBeforeClose: ConnectionState | undefined;
 
+  /** Acknowledgements waiting behind a bus settle, and the last of them (see acknowledgeInOrder). */
+  private acksWaiting = 0;
+  private ackTail: Promise<void> | undefined;
   private readonly reader: PacketReader;
   private readonly pending: Packet[] = [];
   private processing = false;
@@ -208,6 +211,28 @@ export class Connection {
 
   send(packet: Packet): void {
     this.writeBytes(generate(packet, { protocolVersion: this.protocolVersion }));
+  }
+
+  /**
+   * Sends the acknowledgement of an incoming PUBLISH (`sendAck` writes it)
+   * once `handedOver` resolves true (never on false: the connection is being
+   * closed), and after every acknowledgement queued before it, so PUBACKs and
+   * PUBRECs keep the order of their PUBLISHes [MQTT-4.6.0-2] [MQTT-4.6.0-3]
+   * while the next packets are already being handled (a publisher's stream is
+   * not held up by one commit per message).
+   */
+  acknowledgeInOrder(sendAck: () => void, handedOver?: Promise<boolean>): void {
+    if (this.acksWaiting === 0 && handedOver === undefined) return sendAck();
+    this.acksWaiting++;
+    const previous = this.ackTail ?? Promise.resolve();
+    this.ackTail = previous
+      .then(async () => {
+        if (handedOver === undefined || (await handedOver)) sendAck();
+      })
+      .catch((err: unknown) => this.ctx.logger.error('acknowledgement not sent', { clientId: this.clientId, error: err }))
+      .finally(() => {
+        if (--this.acksWaiting === 0) this.ackTail = undefined;
+      });
   }
 
   /**

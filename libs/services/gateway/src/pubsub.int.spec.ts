@@ -139,6 +139,24 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     expect(await got).toEqual([]);
   });
 
+  it('acknowledges only once the bus settled the message (an offline copy stored), and keeps PUBACK order behind a slow one [MQTT-4.6.0-2]', async () => {
+    tg.auth.authorizeImpl = async (req) => !(req.action === 'publish' && req.topic === 'forbidden');
+    // a capture that takes its time, as the session service storing an offline session's copy
+    let store!: () => void;
+    tg.bus.subscribe(subjects.message('slow'), () => new Promise<void>((r) => (store = r)));
+    await tg.bus.flush();
+    const r5 = await raw(5, 'r5');
+    r5.send({ cmd: 'publish', topic: 'slow', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
+    // refused at once, but its PUBACK must not overtake the first one
+    r5.send({ cmd: 'publish', topic: 'forbidden', payload: Buffer.from('x'), qos: 1, messageId: 2, retain: false, dup: false });
+    const first = r5.next();
+    const early = await Promise.race([first, new Promise((r) => setTimeout(() => r('nothing yet'), 200))]);
+    expect(early).toBe('nothing yet');
+    store();
+    expect(await first).toMatchObject({ cmd: 'puback', messageId: 1, reasonCode: 0 });
+    expect(await r5.next()).toMatchObject({ cmd: 'puback', messageId: 2, reasonCode: 0x87 });
+  });
+
   it('caches publish authorization per connection', async () => {
     const pub = await client('pub');
     for (let i = 0; i < 5; i++) await pub.publishAsync('t', 'x', { qos: 1 });

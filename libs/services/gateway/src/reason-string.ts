@@ -69,6 +69,8 @@ const REASON_TEXT: ReadonlyMap<string, string> = new Map([
   ['client_id_required', 'client identifier required'],
   ['will_topic_invalid', 'will topic invalid'],
   ['auth_method_not_supported', 'authentication method not supported'],
+  ['auth_bad_auth_method', 'authentication method not supported'],
+  ['auth_method_mismatch', 'authentication method differs from the one in CONNECT'],
   ['auth_bad_credentials', 'bad user name or password'],
   ['auth_not_authorized', 'not authorized'],
   ['auth_banned', 'banned'],

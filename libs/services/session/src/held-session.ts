@@ -32,6 +32,8 @@ export class HeldSession {
   buffer: SessionMessage[] = [];
   /** The running append of `buffer` (one store write per batch), if any. */
   draining: Promise<void> | undefined;
+  /** Settles when the messages now in `buffer` are in the store (rejects if that write fails): what a capture hands the bus. */
+  bufferStored: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
   /** Set when the session ended here: a late drain writes nothing more. */
   ended = false;
 

@@ -89,11 +89,9 @@ interface LiveSession extends SessionInfo {
  * connection's will and its gateway's life go with it, so a restarted
  * service still publishes the will of a connection whose gateway dies, and a
  * restarted standalone broker publishes those of the connections that died
- * with it. The adapters store records as they are (memory copies them
- * shallowly, LMDB and MongoDB whole), so the extra fields round-trip.
- * TODO(storage): declare `will?` and `gatewayStartedAt?` on `connection` in @mqp/storage.
+ * with it.
  */
-type StoredConnection = NonNullable<PersistentSessionRecord['connection']> & { will?: SessionWill; gatewayStartedAt?: number };
+type StoredConnection = NonNullable<PersistentSessionRecord['connection']>;
 
 function storedConnectionOf(entry: Pick<LiveSession, 'gatewayId' | 'connectionId' | 'will' | 'gatewayStartedAt'>): StoredConnection {
   const out: StoredConnection = { gatewayId: entry.gatewayId, connectionId: entry.connectionId };
@@ -602,8 +600,9 @@ export class SessionService implements SessionApi {
       // only QoS 1 and 2 are kept for an offline session (QoS 0 may be dropped, MQTT 5.0 §3.1.2.4)
       if (qos === undefined || qos === 0) return undefined;
       held.buffer.push({ message, qos });
+      held.bufferStored ??= storedSignal();
       if (!held.draining) held.draining = this.drain(held);
-      return held.draining;
+      return held.bufferStored.promise;
     } catch (err) {
       this.logger.warn('captured message not kept', { clientId: held.clientId, err });
       return undefined;
@@ -619,8 +618,17 @@ export class SessionService implements SessionApi {
     try {
       while (held.buffer.length > 0 && !held.ended) {
         const batch = held.buffer;
+        const stored = held.bufferStored;
         held.buffer = [];
-        const added = await this.queues.appendMany(held.clientId, batch);
+        held.bufferStored = undefined;
+        let added: number;
+        try {
+          added = await this.queues.appendMany(held.clientId, batch);
+        } catch (err) {
+          stored?.reject(err);
+          throw err;
+        }
+        stored?.resolve();
         if (added === batch.length) {
           held.queued.count += added;
           held.queued.bytes += batch.reduce((n, m) => n + m.message.payload.length, 0);
@@ -635,7 +643,12 @@ export class SessionService implements SessionApi {
     } finally {
       held.draining = undefined;
     }
-    if (held.buffer.length > 0 && !held.ended) held.draining = this.drain(held);
+    if (held.ended) {
+      // the session ended (resumed, expired, taken over) with messages still buffered: nothing more to store for it, release their publishers' acks
+      held.buffer = [];
+      held.bufferStored?.resolve();
+      held.bufferStored = undefined;
+    } else if (held.buffer.length > 0) held.draining = this.drain(held);
   }
 
   /** The queue and the unsent messages ahead of it stay within the limits: the oldest queued go first. */
@@ -872,6 +885,19 @@ export class SessionService implements SessionApi {
       this.logger.warn('capture lease not released (it expires on its own)', { clientId, err });
     }
   }
+}
+
+/** A promise with its settle functions (what `captured` returns for one batch). */
+function storedSignal(): NonNullable<HeldSession['bufferStored']> {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // a rejection is reported by whoever awaits it (the bus's settle); never unhandled here
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 function leaseName(clientId: string): string {

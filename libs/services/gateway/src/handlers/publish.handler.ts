@@ -75,14 +75,15 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     if (properties?.messageExpiryInterval !== undefined) message.expiresAt = now + properties.messageExpiryInterval * 1000;
   }
   const { retained } = await routeMessage(ctx, message);
-  if (packet.qos > 0 && !(await settled(ctx, conn))) return;
-  if (conn.isClosed) return;
+  if (conn.isClosed || packet.qos === 0) return;
+  const handedOver = settled(ctx, conn);
   // [MQTT-4.3.2-2] QoS 1: PUBACK once the message is owned; a retained store failure is reported to v5 clients
-  if (packet.qos === 1) puback(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED);
+  if (packet.qos === 1) puback(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED, handedOver);
   if (packet.qos === 2) {
     // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
+    // (kept now, not at the PUBREC: a DUP arriving meanwhile is the same message [MQTT-4.3.3-10])
     if (retained || conn.protocolVersion !== 5) conn.awaitingRel.set(packet.messageId ?? 0, now);
-    pubrec(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED);
+    pubrec(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED, handedOver);
   }
 }
 
@@ -112,11 +113,17 @@ export function forgetExpiredAwaitingRel(conn: Connection, now: number): void {
   }
 }
 
-/** `reasonString` only with a failure code: a refusal says why [MQTT-3.5.2-2] (dropped if it would break the client's limits). */
-function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string): void {
-  if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'pubrec', messageId: packet.messageId, reasonCode }, reasonString);
-  else if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
-  else conn.send({ cmd: 'pubrec', messageId: packet.messageId });
+/**
+ * `reasonString` only with a failure code: a refusal says why [MQTT-3.5.2-2]
+ * (dropped if it would break the client's limits). Sent in PUBLISH order,
+ * after `handedOver` when given (see Connection.acknowledgeInOrder).
+ */
+function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string, handedOver?: Promise<boolean>): void {
+  conn.acknowledgeInOrder(() => {
+    if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'pubrec', messageId: packet.messageId, reasonCode }, reasonString);
+    else if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
+    else conn.send({ cmd: 'pubrec', messageId: packet.messageId });
+  }, handedOver);
 }
 
 /** The MQTT 5 `traceparent` user property, if the client sent one (the first, if it sent several). */
@@ -129,9 +136,11 @@ function payloadOf(packet: IPublishPacket): Buffer {
   return Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
 }
 
-/** `reasonString` only with a failure code: a refusal says why [MQTT-3.4.2-2] (dropped if it would break the client's limits). */
-function puback(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string): void {
-  if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'puback', messageId: packet.messageId, reasonCode }, reasonString);
-  else if (conn.protocolVersion === 5) conn.send({ cmd: 'puback', messageId: packet.messageId, reasonCode });
-  else conn.send({ cmd: 'puback', messageId: packet.messageId });
+/** Like pubrec: a refusal says why [MQTT-3.4.2-2]; sent in PUBLISH order, after `handedOver` when given. */
+function puback(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string, handedOver?: Promise<boolean>): void {
+  conn.acknowledgeInOrder(() => {
+    if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'puback', messageId: packet.messageId, reasonCode }, reasonString);
+    else if (conn.protocolVersion === 5) conn.send({ cmd: 'puback', messageId: packet.messageId, reasonCode });
+    else conn.send({ cmd: 'puback', messageId: packet.messageId });
+  }, handedOver);
 }
