@@ -271,6 +271,12 @@ export const gatewaySchema = z
     /** PUBLISH packets per second one client may send (burst of one second); beyond, v5 DISCONNECT 0x96 Message rate too high (v3: close). 0 = no limit. */
     maxMessageRate: z.number().min(0).default(0),
     /**
+     * What an ACL deny does besides its answer (EMQX `authorization.deny_action`):
+     * `ignore` answers PUBACK/PUBREC 0x87 (v3.1.1: drops the message) and
+     * SUBACK 0x87/0x80; `disconnect` closes the connection instead (v5 DISCONNECT 0x87 Not authorized).
+     */
+    denyAction: z.enum(['ignore', 'disconnect']).default('ignore'),
+    /**
      * Distributed mode: how often each gateway announces itself on the bus
      * (`mqp.gateway.heartbeat`). The session service treats a gateway silent
      * for 3 intervals as dead: its clients' wills go out and their persistent

@@ -157,6 +157,26 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     expect(await r5.next()).toMatchObject({ cmd: 'puback', messageId: 2, reasonCode: 0x87 });
   });
 
+  it('with gateway.denyAction disconnect, closes a client on a denied publish or subscribe: v5 DISCONNECT 0x87, v3.1.1 a plain close', async () => {
+    await tg.stop();
+    tg = await startTestGateway({ denyAction: 'disconnect' });
+    tg.auth.authorizeImpl = async (req) => req.topic !== 'forbidden';
+    const pub5 = await raw(5, 'pub5');
+    pub5.send({ cmd: 'publish', topic: 'forbidden', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
+    expect(await pub5.next()).toMatchObject({ cmd: 'disconnect', reasonCode: 0x87 });
+    expect(await pub5.next()).toBeUndefined();
+    const sub5 = await raw(5, 'sub5');
+    sub5.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'forbidden', qos: 1 }] });
+    expect(await sub5.next()).toMatchObject({ cmd: 'disconnect', reasonCode: 0x87 });
+    const pub4 = await raw(4, 'pub4');
+    pub4.send({ cmd: 'publish', topic: 'forbidden', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
+    expect(await pub4.next()).toBeUndefined();
+    // an allowed publish is answered as usual
+    const ok = await raw(5, 'ok');
+    ok.send({ cmd: 'publish', topic: 'allowed', payload: Buffer.from('x'), qos: 1, messageId: 2, retain: false, dup: false });
+    expect(await ok.next()).toMatchObject({ cmd: 'puback', messageId: 2, reasonCode: 0 });
+  });
+
   it('caches publish authorization per connection', async () => {
     const pub = await client('pub');
     for (let i = 0; i < 5; i++) await pub.publishAsync('t', 'x', { qos: 1 });

@@ -45,6 +45,7 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
 
   if (!(await mayPublish(ctx, conn, packet.topic))) {
     ctx.metrics.dropped.inc();
+    if (ctx.config.denyAction === 'disconnect') return conn.disconnect(ReasonCode.NotAuthorized, 'publish_not_authorized');
     // v5 says why [MQTT-3.4.2-1]; v3.1.1 has no negative PUBACK, so it gets a plain one and the message is dropped
     if (packet.qos === 1) puback(conn, packet, ReasonCode.NotAuthorized, NOT_AUTHORIZED);
     // v5: a PUBREC >= 0x80 ends the flow (no PUBREL follows); v3.1.1: a plain PUBREC, and the PUBREL gets its PUBCOMP anyway

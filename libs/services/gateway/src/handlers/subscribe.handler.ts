@@ -34,6 +34,7 @@ export async function handleSubscribe(ctx: GatewayContext, conn: Connection, pac
   for (const request of packet.subscriptions) {
     const code = await subscribeOne(ctx, conn, request, retainedFor, subscriptionId);
     if (conn.isClosed) return;
+    if (code === ReasonCode.NotAuthorized && ctx.config.denyAction === 'disconnect') return conn.disconnect(ReasonCode.NotAuthorized, 'subscribe_not_authorized');
     if (code <= MAX_QOS) granted.add(request.topic);
     codes.push(v5 || code <= MAX_QOS ? code : SUBACK_FAILURE_V3);
   }
