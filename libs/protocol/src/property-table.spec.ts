@@ -1,28 +1,9 @@
+import { frame, prop, props, str, u16, u32, varInt } from '@mqp/testing';
 import { generate, type Packet } from 'mqtt-packet';
 import { PacketReader, type ProtocolViolation } from './packet-reader';
 import { isPropertyPlace, propertyAllowed } from './property-table';
 import { ReasonCode } from './reason-codes';
 
-function varInt(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const str = (s: string): Buffer => Buffer.concat([u16(Buffer.byteLength(s)), Buffer.from(s)]);
-const frame = (first: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([first]), varInt(body.length), body]);
-const props = (...p: Buffer[]): Buffer => Buffer.concat([varInt(Buffer.concat(p).length), ...p]);
-const prop = (id: number, value: Buffer): Buffer => Buffer.concat([Buffer.from([id]), value]);
 const byte = (n: number): Buffer => Buffer.from([n]);
 
 function connect(properties: Buffer = props()): Buffer {

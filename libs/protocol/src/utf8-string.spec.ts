@@ -1,3 +1,4 @@
+import { frame, prop, props, str, u16 } from '@mqp/testing';
 import type { Packet } from 'mqtt-packet';
 import { PacketReader, type ProtocolViolation } from './packet-reader';
 import { ReasonCode } from './reason-codes';
@@ -53,29 +54,6 @@ describe('utf8StringProblem', () => {
 });
 
 // ---- the same check inside PacketReader, on every UTF-8 string field of a packet
-
-function u16(n: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-}
-const str = (s: string | Buffer): Buffer => {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([u16(b.length), b]);
-};
-function varInt(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-const frame = (first: number, body: Buffer): Buffer => Buffer.concat([bytes(first), varInt(body.length), body]);
-const props = (...p: Buffer[]): Buffer => Buffer.concat([varInt(Buffer.concat(p).length), ...p]);
-const prop = (id: number, value: Buffer): Buffer => Buffer.concat([bytes(id), value]);
 
 interface ConnectParts {
   version?: 4 | 5;

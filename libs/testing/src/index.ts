@@ -3,3 +3,4 @@ export * from './nats-server';
 export * from './platform-process';
 export * from './deployments';
 export * from './certificates';
+export * from './raw-bytes';

@@ -293,3 +293,61 @@ export function tryConnect(url: string, options: IClientOptions): Promise<{ clie
     });
   });
 }
+
+/** What `useGatewayWithBystander` gives a spec: the current test's gateway and raw clients on it. */
+export interface BystanderFixture {
+  readonly tg: TestGateway;
+  /** A v5 client subscribed to `bystander/#`. */
+  readonly bystander: MqttClient;
+  /** A raw socket that has sent nothing yet. */
+  open(protocolVersion?: 3 | 4 | 5): Promise<RawClient>;
+  /** A raw client past its CONNACK. */
+  connected(protocolVersion: 3 | 4 | 5, connect?: Partial<IConnectPacket>): Promise<RawClient>;
+}
+
+/**
+ * For raw-byte specs: a fresh test gateway per test with a bystander client
+ * subscribed on it. After each test the bystander must still get its own
+ * message — a hostile input costs only its own connection — and every raw
+ * client the test opened is destroyed.
+ */
+export function useGatewayWithBystander(): BystanderFixture {
+  let tg: TestGateway | undefined;
+  let bystander: MqttClient;
+  const raws: RawClient[] = [];
+  const gateway = (): TestGateway => {
+    if (!tg) throw new Error('useGatewayWithBystander: no gateway outside a test');
+    return tg;
+  };
+  const track = (r: RawClient): RawClient => {
+    raws.push(r);
+    return r;
+  };
+
+  beforeEach(async () => {
+    tg = await startTestGateway();
+    bystander = await connectClient(tg, { clientId: 'bystander', protocolVersion: 5 });
+    await bystander.subscribeAsync('bystander/#');
+  });
+
+  afterEach(async () => {
+    const got = nextMessage(bystander);
+    await bystander.publishAsync('bystander/ping', 'ok', { qos: 1 });
+    expect((await got).payload.toString()).toBe('ok');
+    for (const r of raws.splice(0)) r.destroy();
+    await closeClient(bystander);
+    await gateway().stop();
+    tg = undefined;
+  });
+
+  return {
+    get tg() {
+      return gateway();
+    },
+    get bystander() {
+      return bystander;
+    },
+    open: async (protocolVersion = 4) => track(await RawClient.open(gateway().port, protocolVersion)),
+    connected: async (protocolVersion, connect = {}) => track(await RawClient.connected(gateway().port, protocolVersion, connect)),
+  };
+}

@@ -1,46 +1,17 @@
-import type { MqttClient } from 'mqtt';
 import type { IDisconnectPacket, IPublishPacket } from 'mqtt-packet';
-import { closeClient, connectClient, nextMessage, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { closeClient, connectClient, type RawClient, useGatewayWithBystander } from './gateway.test-harness';
 
 /** HOSTILE-INPUTS.md: each input gets the spec's reaction and costs only its own connection. */
 describe('gateway against hostile input', () => {
-  let tg: TestGateway;
-  let bystander: MqttClient;
-  const raws: RawClient[] = [];
-
-  beforeEach(async () => {
-    tg = await startTestGateway();
-    bystander = await connectClient(tg, { clientId: 'bystander', protocolVersion: 5 });
-    await bystander.subscribeAsync('bystander/#');
-  });
-
-  afterEach(async () => {
-    // whatever happened, the other client still gets its messages
-    const got = nextMessage(bystander);
-    await bystander.publishAsync('bystander/ping', 'ok', { qos: 1 });
-    expect((await got).payload.toString()).toBe('ok');
-    for (const r of raws.splice(0)) r.destroy();
-    await closeClient(bystander);
-    await tg.stop();
-  });
-
-  async function raw(version: 4 | 5 = 4): Promise<RawClient> {
-    const r = await RawClient.open(tg.port, version);
-    raws.push(r);
-    return r;
-  }
-
-  async function connected(version: 4 | 5, clientId = 'hostile', extra: Record<string, unknown> = {}): Promise<RawClient> {
-    const r = await RawClient.connected(tg.port, version, { clientId, ...extra });
-    raws.push(r);
-    return r;
-  }
+  const gw = useGatewayWithBystander();
+  const raw = (version: 4 | 5 = 4): Promise<RawClient> => gw.open(version);
+  const connected = (version: 4 | 5, clientId = 'hostile', extra: Record<string, unknown> = {}): Promise<RawClient> => gw.connected(version, { clientId, ...extra });
 
   it('closes on a huge Remaining Length before CONNECT without buffering it [CVE-2017-7651]', async () => {
     const r = await raw();
     r.write([0x10, 0xff, 0xff, 0xff, 0x7f]);
     await r.closed;
-    expect(tg.metrics.value('mqp_packets_malformed_total')).toBe(1);
+    expect(gw.tg.metrics.value('mqp_packets_malformed_total')).toBe(1);
   });
 
   it('closes on a Remaining Length encoded in 5 bytes [MQTT-1.5.5]', async () => {
@@ -61,7 +32,7 @@ describe('gateway against hostile input', () => {
   it('closes a v5 client that exceeds the Receive Maximum with DISCONNECT 0x93 [MQTT-3.3.4-9]', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    tg.auth.authorizeImpl = async () => {
+    gw.tg.auth.authorizeImpl = async () => {
       await gate;
       return true;
     };
@@ -85,7 +56,7 @@ describe('gateway against hostile input', () => {
     const r = await connected(5, '__proto__');
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'constructor', qos: 1 }, { topic: '__proto__/#', qos: 0 }] });
     expect(await r.next()).toMatchObject({ cmd: 'suback', granted: [1, 0] });
-    const pub = await connectClient(tg, { clientId: 'constructor', protocolVersion: 5 });
+    const pub = await connectClient(gw.tg, { clientId: 'constructor', protocolVersion: 5 });
     await pub.publishAsync('constructor', 'c', { qos: 1, properties: { userProperties: { __proto__: 'p', toString: 't' } as Record<string, string> } });
     await pub.publishAsync('__proto__/toString', 'p', { qos: 0 });
     const first = (await r.next()) as IPublishPacket;
@@ -98,7 +69,7 @@ describe('gateway against hostile input', () => {
     const r = await connected(5, 'small', { properties: { maximumPacketSize: 128 } });
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'size/#', qos: 0 }] });
     expect((await r.next())?.cmd).toBe('suback');
-    const pub = await connectClient(tg, { clientId: 'pub', protocolVersion: 5 });
+    const pub = await connectClient(gw.tg, { clientId: 'pub', protocolVersion: 5 });
     await pub.publishAsync('size/big', Buffer.alloc(500), { qos: 1 });
     await pub.publishAsync('size/small', 'ok', { qos: 1 });
     expect(((await r.next()) as IPublishPacket).topic).toBe('size/small');
@@ -106,13 +77,13 @@ describe('gateway against hostile input', () => {
   });
 
   it('publishes the will of a client that vanished, and not of one that sent DISCONNECT [MQTT-3.1.2-8] [MQTT-3.14.4-3]', async () => {
-    const watcher = await connectClient(tg, { clientId: 'watcher' });
+    const watcher = await connectClient(gw.tg, { clientId: 'watcher' });
     await watcher.subscribeAsync('wills/#');
     const got: string[] = [];
     watcher.on('message', (topic) => got.push(topic));
 
-    const polite = await connectClient(tg, { clientId: 'polite', will: { topic: 'wills/polite', payload: Buffer.from('gone'), qos: 1, retain: false } });
-    const politeGone = tg.nextEvent('client.disconnected');
+    const polite = await connectClient(gw.tg, { clientId: 'polite', will: { topic: 'wills/polite', payload: Buffer.from('gone'), qos: 1, retain: false } });
+    const politeGone = gw.tg.nextEvent('client.disconnected');
     await new Promise<void>((resolve) => polite.end(false, {}, () => resolve()));
     await politeGone;
 

@@ -1,6 +1,6 @@
-import type { MqttClient } from 'mqtt';
+import { frame, prop, props, str, u16, u32, varInt } from '@mqp/testing';
 import type { IConnackPacket, IDisconnectPacket, IPubackPacket, IPubcompPacket, IPubrecPacket, ISubackPacket, IUnsubackPacket, Packet } from 'mqtt-packet';
-import { closeClient, connectClient, nextMessage, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { nextMessage, type RawClient, useGatewayWithBystander } from './gateway.test-harness';
 
 /**
  * Issue 3 closing items, byte for byte against a real gateway: malformed
@@ -10,29 +10,6 @@ import { closeClient, connectClient, nextMessage, RawClient, startTestGateway, t
  */
 
 // ---- raw byte builders (the point is to send what no library would)
-function varInt(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const str = (s: string | Buffer): Buffer => {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([u16(b.length), b]);
-};
-const frame = (first: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([first]), varInt(body.length), body]);
-const props = (...p: Buffer[]): Buffer => Buffer.concat([varInt(Buffer.concat(p).length), ...p]);
-const prop = (id: number, value: Buffer): Buffer => Buffer.concat([Buffer.from([id]), value]);
 const pair = (name: string | Buffer, value: string | Buffer): Buffer => Buffer.concat([str(name), str(value)]);
 
 function connectBytes(o: { version?: 4 | 5; clientId?: string | Buffer; properties?: Buffer; willTopic?: string | Buffer; username?: string | Buffer } = {}): Buffer {
@@ -58,37 +35,10 @@ const SURROGATE = Buffer.from([0xed, 0xa0, 0x80]);
 const NUL = Buffer.from([0x61, 0x00]);
 
 describe('gateway strict input and reason strings', () => {
-  let tg: TestGateway;
-  let bystander: MqttClient;
-  const raws: RawClient[] = [];
-
-  beforeEach(async () => {
-    tg = await startTestGateway();
-    bystander = await connectClient(tg, { clientId: 'bystander', protocolVersion: 5 });
-    await bystander.subscribeAsync('bystander/#');
-  });
-
-  afterEach(async () => {
-    // whatever happened, another client is unaffected
-    const got = nextMessage(bystander);
-    await bystander.publishAsync('bystander/ping', 'ok', { qos: 1 });
-    expect((await got).payload.toString()).toBe('ok');
-    for (const r of raws.splice(0)) r.destroy();
-    await closeClient(bystander);
-    await tg.stop();
-  });
-
-  async function raw(version: 4 | 5 = 5): Promise<RawClient> {
-    const r = await RawClient.open(tg.port, version);
-    raws.push(r);
-    return r;
-  }
-
-  async function connected(version: 4 | 5 = 5, extra: Record<string, unknown> = {}): Promise<RawClient> {
-    const r = await RawClient.connected(tg.port, version, { clientId: `c-${raws.length}`, ...extra });
-    raws.push(r);
-    return r;
-  }
+  const gw = useGatewayWithBystander();
+  const raw = (version: 4 | 5 = 5): Promise<RawClient> => gw.open(version);
+  let opened = 0;
+  const connected = (version: 4 | 5 = 5, extra: Record<string, unknown> = {}): Promise<RawClient> => gw.connected(version, { clientId: `c-${opened++}`, ...extra });
 
   /** Every packet until the server closes. */
   async function untilClosed(r: RawClient): Promise<Packet[]> {
@@ -109,7 +59,7 @@ describe('gateway strict input and reason strings', () => {
       r.write(bytes);
       const got = (await untilClosed(r)) as IConnackPacket[];
       expect(got.map((p) => [p.cmd, p.reasonCode])).toEqual([['connack', 0x81]]);
-      expect(tg.metrics.value('mqp_packets_malformed_total')).toBe(1);
+      expect(gw.tg.metrics.value('mqp_packets_malformed_total')).toBe(1);
     });
 
     it('closes a v3.1.1 CONNECT with a surrogate in the client id without a CONNACK [MQTT-1.5.3-1]', async () => {
@@ -141,7 +91,7 @@ describe('gateway strict input and reason strings', () => {
 
     it('accepts and delivers multi-byte UTF-8 topics and properties unchanged', async () => {
       const topic = 'bystander/çà/€/😀';
-      const got = nextMessage(bystander);
+      const got = nextMessage(gw.bystander);
       const r = await connected(5);
       r.write(publishBytes(topic, props(prop(0x03, str('téxt/€')), prop(0x26, pair('ключ', '值'))), 1));
       expect(((await r.next()) as IPubackPacket).reasonCode).toBe(0);
@@ -188,7 +138,7 @@ describe('gateway strict input and reason strings', () => {
 
   describe('reason strings on refusals', () => {
     beforeEach(() => {
-      tg.auth.authorizeImpl = async (req) => !req.topic.startsWith('secret');
+      gw.tg.auth.authorizeImpl = async (req) => !req.topic.startsWith('secret');
     });
 
     it('sends PUBACK 0x87 and PUBREC 0x87 with a Reason String [MQTT-3.4.2-2] [MQTT-3.5.2-2]', async () => {
@@ -253,7 +203,7 @@ describe('gateway strict input and reason strings', () => {
     });
 
     it('refuses a CONNECT with a CONNACK Reason String, unless Request Problem Information is 0 [MQTT-3.1.2-29] [MQTT-3.2.2-19]', async () => {
-      tg.auth.authenticateImpl = async () => ({ decision: 'deny', reason: 'bad_credentials' });
+      gw.tg.auth.authenticateImpl = async () => ({ decision: 'deny', reason: 'bad_credentials' });
       for (const [requestProblemInformation, expected] of [
         [undefined, 'bad user name or password'],
         [false, undefined],
