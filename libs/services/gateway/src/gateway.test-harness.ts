@@ -351,3 +351,60 @@ export function useGatewayWithBystander(): BystanderFixture {
     connected: async (protocolVersion, connect = {}) => track(await RawClient.connected(gateway().port, protocolVersion, connect)),
   };
 }
+
+/** What `useTestGateway` gives a spec: the current test's gateway and clients on it, all closed after the test. */
+export interface GatewayFixture {
+  readonly tg: TestGateway;
+  /** An MQTT.js client (v5 unless `options` says otherwise). */
+  client(clientId: string, options?: IClientOptions): Promise<MqttClient>;
+  /** A raw socket that has sent nothing yet. */
+  open(protocolVersion?: 3 | 4 | 5): Promise<RawClient>;
+  /** A raw client past its CONNACK. */
+  connected(protocolVersion: 3 | 4 | 5, connect?: Partial<IConnectPacket>): Promise<RawClient>;
+  /** Replaces this test's gateway with one of another configuration. */
+  restart(gateway: Partial<MqpConfig['gateway']>): Promise<TestGateway>;
+}
+
+/** A fresh test gateway per test; every client a test opened through the fixture is closed after it. */
+export function useTestGateway(): GatewayFixture {
+  let tg: TestGateway | undefined;
+  const clients: MqttClient[] = [];
+  const raws: RawClient[] = [];
+  const gateway = (): TestGateway => {
+    if (!tg) throw new Error('useTestGateway: no gateway outside a test');
+    return tg;
+  };
+  const keepRaw = (r: RawClient): RawClient => {
+    raws.push(r);
+    return r;
+  };
+  const keep = (c: MqttClient): MqttClient => {
+    clients.push(c);
+    return c;
+  };
+
+  beforeEach(async () => {
+    tg = await startTestGateway();
+  });
+
+  afterEach(async () => {
+    for (const r of raws.splice(0)) r.destroy();
+    await Promise.all(clients.splice(0).map(closeClient));
+    await gateway().stop();
+    tg = undefined;
+  });
+
+  return {
+    get tg() {
+      return gateway();
+    },
+    client: async (clientId, options = {}) => keep(await connectClient(gateway(), { clientId, protocolVersion: 5, ...options })),
+    open: async (protocolVersion = 4) => keepRaw(await RawClient.open(gateway().port, protocolVersion)),
+    connected: async (protocolVersion, connect = {}) => keepRaw(await RawClient.connected(gateway().port, protocolVersion, connect)),
+    restart: async (config) => {
+      await gateway().stop();
+      tg = await startTestGateway(config);
+      return tg;
+    },
+  };
+}

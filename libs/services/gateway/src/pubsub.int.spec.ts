@@ -1,34 +1,12 @@
 import { encodeMessage, subjects } from '@mqp/contracts';
 import type { IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, IUnsubackPacket } from 'mqtt-packet';
 import type { MqttClient } from 'mqtt';
-import { closeClient, connectClient, nextMessage, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { nextMessage, type RawClient, useTestGateway } from './gateway.test-harness';
 
 describe('gateway PUBLISH / SUBSCRIBE', () => {
-  let tg: TestGateway;
-  const clients: MqttClient[] = [];
-  const raws: RawClient[] = [];
-
-  beforeEach(async () => {
-    tg = await startTestGateway();
-  });
-
-  afterEach(async () => {
-    for (const r of raws.splice(0)) r.destroy();
-    await Promise.all(clients.splice(0).map(closeClient));
-    await tg.stop();
-  });
-
-  async function client(clientId: string, protocolVersion: 4 | 5 = 5): Promise<MqttClient> {
-    const c = await connectClient(tg, { clientId, protocolVersion });
-    clients.push(c);
-    return c;
-  }
-
-  async function raw(version: 4 | 5, clientId: string): Promise<RawClient> {
-    const r = await RawClient.connected(tg.port, version, { clientId });
-    raws.push(r);
-    return r;
-  }
+  const gw = useTestGateway();
+  const client = (clientId: string, protocolVersion: 4 | 5 = 5): Promise<MqttClient> => gw.client(clientId, { protocolVersion });
+  const raw = (version: 4 | 5, clientId: string): Promise<RawClient> => gw.connected(version, { clientId });
 
   /** Collects messages until `marker` arrives on `markerTopic` (published last by the test). */
   function collectUntil(c: MqttClient, markerTopic: string): Promise<{ topic: string; qos: number; retain: boolean; payload: string }[]> {
@@ -58,7 +36,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
       { topic: 'sensors/a/temp', qos: 0, retain: false, payload: '20' },
       { topic: 'sensors/b/temp', qos: 1, retain: false, payload: '21' },
     ]);
-    expect(tg.metrics.value('mqp_messages_received_total')).toBe(4);
+    expect(gw.tg.metrics.value('mqp_messages_received_total')).toBe(4);
   });
 
   it('does not match $SYS topics with a leading wildcard, but does with $SYS/# [MQTT-4.7.2-1]', async () => {
@@ -69,7 +47,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     const allGot = collectUntil(all, 'end');
     const sysGot = collectUntil(sys, 'end');
     // clients may not publish to $ topics, so the test puts the message on the bus as another service would
-    tg.bus.publish(
+    gw.tg.bus.publish(
       subjects.message('$SYS/x'),
       encodeMessage({ id: 'm1', topic: '$SYS/x', payload: Buffer.from('s'), qos: 0, retain: false, origin: { clientId: 'sys', gatewayId: 'x' }, createdAt: Date.now() }),
     );
@@ -106,7 +84,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   });
 
   it('refuses a subscription the ACL denies: 0x87 on MQTT 5, 0x80 on MQTT 3.1.1', async () => {
-    tg.auth.authorizeImpl = async (req) => !(req.action === 'subscribe' && req.topic === 'secret/#');
+    gw.tg.auth.authorizeImpl = async (req) => !(req.action === 'subscribe' && req.topic === 'secret/#');
     const r5 = await raw(5, 'r5');
     r5.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'secret/#', qos: 1 }, { topic: 'open', qos: 1 }] });
     expect(((await r5.next()) as ISubackPacket).granted).toEqual([0x87, 1]);
@@ -116,7 +94,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   });
 
   it('refuses a subscription when the auth service fails (fail closed)', async () => {
-    tg.auth.authorizeImpl = async () => {
+    gw.tg.auth.authorizeImpl = async () => {
       throw new Error('auth down');
     };
     const r5 = await raw(5, 'r5');
@@ -125,7 +103,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   });
 
   it('drops a publish the ACL denies: v5 PUBACK 0x87, v3.1.1 a plain PUBACK', async () => {
-    tg.auth.authorizeImpl = async (req) => !(req.action === 'publish' && req.topic === 'forbidden');
+    gw.tg.auth.authorizeImpl = async (req) => !(req.action === 'publish' && req.topic === 'forbidden');
     const sub = await client('sub');
     await sub.subscribeAsync(['#']);
     const got = collectUntil(sub, 'end');
@@ -140,11 +118,11 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   });
 
   it('acknowledges only once the bus settled the message (an offline copy stored), and keeps PUBACK order behind a slow one [MQTT-4.6.0-2]', async () => {
-    tg.auth.authorizeImpl = async (req) => !(req.action === 'publish' && req.topic === 'forbidden');
+    gw.tg.auth.authorizeImpl = async (req) => !(req.action === 'publish' && req.topic === 'forbidden');
     // a capture that takes its time, as the session service storing an offline session's copy
     let store!: () => void;
-    tg.bus.subscribe(subjects.message('slow'), () => new Promise<void>((r) => (store = r)));
-    await tg.bus.flush();
+    gw.tg.bus.subscribe(subjects.message('slow'), () => new Promise<void>((r) => (store = r)));
+    await gw.tg.bus.flush();
     const r5 = await raw(5, 'r5');
     r5.send({ cmd: 'publish', topic: 'slow', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
     // refused at once, but its PUBACK must not overtake the first one
@@ -158,9 +136,8 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   });
 
   it('with gateway.denyAction disconnect, closes a client on a denied publish or subscribe: v5 DISCONNECT 0x87, v3.1.1 a plain close', async () => {
-    await tg.stop();
-    tg = await startTestGateway({ denyAction: 'disconnect' });
-    tg.auth.authorizeImpl = async (req) => req.topic !== 'forbidden';
+    await gw.restart({ denyAction: 'disconnect' });
+    gw.tg.auth.authorizeImpl = async (req) => req.topic !== 'forbidden';
     const pub5 = await raw(5, 'pub5');
     pub5.send({ cmd: 'publish', topic: 'forbidden', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
     expect(await pub5.next()).toMatchObject({ cmd: 'disconnect', reasonCode: 0x87 });
@@ -180,7 +157,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   it('caches publish authorization per connection', async () => {
     const pub = await client('pub');
     for (let i = 0; i < 5; i++) await pub.publishAsync('t', 'x', { qos: 1 });
-    expect(tg.auth.authorizeCalls.filter((c) => c.action === 'publish' && c.topic === 't')).toHaveLength(1);
+    expect(gw.tg.auth.authorizeCalls.filter((c) => c.action === 'publish' && c.topic === 't')).toHaveLength(1);
   });
 
   it('treats a publish to a $ topic as not authorized [aedes #597]', async () => {
@@ -202,7 +179,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     await pub.publishAsync('status/b', 'off', { qos: 0, retain: true });
     // packets of one connection are handled in order: once this is acknowledged, status/b is stored too
     await pub.publishAsync('barrier', '', { qos: 1 });
-    expect([...tg.router.retained.keys()].sort()).toEqual(['status/a', 'status/b']);
+    expect([...gw.tg.router.retained.keys()].sort()).toEqual(['status/a', 'status/b']);
     const r4 = await raw(4, 'late');
     r4.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'status/+', qos: 1 }] });
     expect((await r4.next())?.cmd).toBe('suback');
@@ -277,14 +254,14 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     r5.send({ cmd: 'pingreq' });
     // the next thing the client gets is the PINGRESP, not the message
     expect((await r5.next())?.cmd).toBe('pingresp');
-    expect(tg.router.routes.get('u')).toBe(0);
+    expect(gw.tg.router.routes.get('u')).toBe(0);
   });
 
   it('counts a route once per subscription, not again when a SUBSCRIBE replaces it [MQTT-3.8.4-3]', async () => {
     const c = await client('c');
     await c.subscribeAsync({ again: { qos: 0 } });
     await c.subscribeAsync({ again: { qos: 1 } });
-    expect(tg.router.routes.get('again')).toBe(1);
+    expect(gw.tg.router.routes.get('again')).toBe(1);
     const msg = nextMessage(c);
     await c.publishAsync('again', 'x', { qos: 1 });
     // the replacing subscription's QoS applies
@@ -321,6 +298,6 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     for (let i = 0; i < count; i++) await pub.publishAsync('flood', payload, { qos: 1 });
     await pub.publishAsync('end', '', { qos: 1 });
     expect(await got).toHaveLength(count);
-    expect(tg.metrics.value('mqp_messages_dropped_total')).toBeGreaterThan(0);
+    expect(gw.tg.metrics.value('mqp_messages_dropped_total')).toBeGreaterThan(0);
   });
 });

@@ -1,34 +1,12 @@
 import { decodeMessage, encodeMessage, subjects } from '@mqp/contracts';
 import type { MqttClient } from 'mqtt';
 import type { IDisconnectPacket, IPubcompPacket, IPublishPacket, IPubrecPacket, IPubrelPacket, ISubackPacket, Packet } from 'mqtt-packet';
-import { closeClient, connectClient, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { type RawClient, useTestGateway } from './gateway.test-harness';
 
 describe('gateway QoS 2', () => {
-  let tg: TestGateway;
-  const clients: MqttClient[] = [];
-  const raws: RawClient[] = [];
-
-  beforeEach(async () => {
-    tg = await startTestGateway();
-  });
-
-  afterEach(async () => {
-    for (const r of raws.splice(0)) r.destroy();
-    await Promise.all(clients.splice(0).map(closeClient));
-    await tg.stop();
-  });
-
-  async function raw(version: 4 | 5, clientId: string): Promise<RawClient> {
-    const r = await RawClient.connected(tg.port, version, { clientId });
-    raws.push(r);
-    return r;
-  }
-
-  async function client(clientId: string): Promise<MqttClient> {
-    const c = await connectClient(tg, { clientId, protocolVersion: 5 });
-    clients.push(c);
-    return c;
-  }
+  const gw = useTestGateway();
+  const raw = (version: 4 | 5, clientId: string): Promise<RawClient> => gw.connected(version, { clientId });
+  const client = (clientId: string): Promise<MqttClient> => gw.client(clientId);
 
   function publish(topic: string, qos: 0 | 1 | 2, messageId: number, payload = 'x', dup = false): Packet {
     return { cmd: 'publish', topic, payload: Buffer.from(payload), qos, messageId, retain: false, dup };
@@ -38,7 +16,7 @@ describe('gateway QoS 2', () => {
   function busPayloads(topic: string): Promise<string[]> {
     const seen: string[] = [];
     return new Promise((resolve) => {
-      const sub = tg.bus.subscribe(subjects.message(topic), (m) => {
+      const sub = gw.tg.bus.subscribe(subjects.message(topic), (m) => {
         const payload = decodeMessage(m.data).payload.toString();
         if (payload === 'end') {
           sub.unsubscribe();
@@ -75,7 +53,7 @@ describe('gateway QoS 2', () => {
   });
 
   it('refuses an unauthorized QoS 2 PUBLISH with PUBREC 0x87 and does not forward it', async () => {
-    tg.auth.authorizeImpl = async (req) => req.topic !== 'q/secret';
+    gw.tg.auth.authorizeImpl = async (req) => req.topic !== 'q/secret';
     const forwarded = busPayloads('q/secret');
     const r5 = await raw(5, 'denied');
     r5.send(publish('q/secret', 2, 3, 'no'));
@@ -83,7 +61,7 @@ describe('gateway QoS 2', () => {
     // the failed PUBREC ended the flow: a PUBREL for it is unknown
     r5.send({ cmd: 'pubrel', messageId: 3 });
     expect((await r5.next()) as IPubcompPacket).toMatchObject({ reasonCode: 0x92 });
-    tg.bus.publish(subjects.message('q/secret'), encodeMessage({
+    gw.tg.bus.publish(subjects.message('q/secret'), encodeMessage({
       id: 'end', topic: 'q/secret', payload: Buffer.from('end'), qos: 0, retain: false, origin: { clientId: 'x', gatewayId: 'x' }, createdAt: 0,
     }));
     expect(await forwarded).toEqual([]);

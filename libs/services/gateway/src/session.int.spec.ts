@@ -1,34 +1,20 @@
 import type { IConnackPacket, IPublishPacket, ISubackPacket } from 'mqtt-packet';
-import type { MqttClient } from 'mqtt';
-import { closeClient, connectClient, RawClient, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { type RawClient, useTestGateway } from './gateway.test-harness';
 
 describe('gateway persistent sessions and wills', () => {
-  let tg: TestGateway;
-  const clients: MqttClient[] = [];
-  const raws: RawClient[] = [];
-
-  beforeEach(async () => {
-    tg = await startTestGateway();
-  });
-
-  afterEach(async () => {
-    for (const r of raws.splice(0)) r.destroy();
-    await Promise.all(clients.splice(0).map(closeClient));
-    await tg.stop();
-  });
+  const gw = useTestGateway();
 
   async function connectRaw(clientId: string, clean: boolean, expiry: number): Promise<{ raw: RawClient; connack: IConnackPacket }> {
-    const raw = await RawClient.open(tg.port, 5);
-    raws.push(raw);
+    const raw = await gw.open(5);
     raw.send({ cmd: 'connect', protocolVersion: 5, protocolId: 'MQTT', clientId, clean, keepalive: 0, properties: { sessionExpiryInterval: expiry } });
     return { raw, connack: (await raw.next()) as IConnackPacket };
   }
 
   async function closedAndHandedOver(raw: RawClient): Promise<void> {
-    const count = tg.session.closeRequests.length;
+    const count = gw.tg.session.closeRequests.length;
     raw.destroy();
     await raw.closed;
-    while (tg.session.closeRequests.length === count) await new Promise((r) => setImmediate(r));
+    while (gw.tg.session.closeRequests.length === count) await new Promise((r) => setImmediate(r));
   }
 
   it('resends an unacknowledged message with DUP=1 and the same packet id after reconnect, with Session Present 1 [MQTT-4.4.0-1] [MQTT-3.2.2-3]', async () => {
@@ -36,8 +22,7 @@ describe('gateway persistent sessions and wills', () => {
     expect(first.connack.sessionPresent).toBe(false);
     first.raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 's/#', qos: 2 }] });
     expect(((await first.raw.next()) as ISubackPacket).granted).toEqual([2]);
-    const pub = await connectClient(tg, { clientId: 'pub', protocolVersion: 5 });
-    clients.push(pub);
+    const pub = await gw.client('pub');
     await pub.publishAsync('s/1', 'one', { qos: 1 });
     await pub.publishAsync('s/2', 'two', { qos: 2 });
     const p1 = (await first.raw.next()) as IPublishPacket;
@@ -81,13 +66,11 @@ describe('gateway persistent sessions and wills', () => {
   });
 
   it('hands a will with a delay to the session service instead of publishing it [MQTT-3.1.3-9]', async () => {
-    const watcher = await connectClient(tg, { clientId: 'watcher' });
-    clients.push(watcher);
+    const watcher = await gw.client('watcher', { protocolVersion: 4 });
     await watcher.subscribeAsync('wills/#');
     let got = 0;
     watcher.on('message', () => got++);
-    const raw = await RawClient.open(tg.port, 5);
-    raws.push(raw);
+    const raw = await gw.open(5);
     raw.send({
       cmd: 'connect', protocolVersion: 5, protocolId: 'MQTT', clientId: 'delayed', clean: true, keepalive: 0,
       properties: { sessionExpiryInterval: 60 },
@@ -95,19 +78,17 @@ describe('gateway persistent sessions and wills', () => {
     });
     await raw.next();
     await closedAndHandedOver(raw);
-    const req = tg.session.closeRequests.at(-1);
+    const req = gw.tg.session.closeRequests.at(-1);
     expect(req?.will).toMatchObject({ delaySeconds: 10, message: { topic: 'wills/delayed', qos: 2 } });
     expect(req?.will?.message.payload.toString()).toBe('later');
     expect(got).toBe(0);
   });
 
   it('publishes a QoS 2 will at once on socket loss when the session ends with the connection [MQTT-3.1.2-8]', async () => {
-    const watcher = await connectClient(tg, { clientId: 'watcher2', protocolVersion: 5 });
-    clients.push(watcher);
+    const watcher = await gw.client('watcher2');
     await watcher.subscribeAsync('wills/#', { qos: 2 });
     const arrived = new Promise<{ topic: string; qos: number }>((resolve) => watcher.once('message', (topic, _p, packet) => resolve({ topic, qos: packet.qos })));
-    const raw = await RawClient.open(tg.port, 5);
-    raws.push(raw);
+    const raw = await gw.open(5);
     raw.send({
       cmd: 'connect', protocolVersion: 5, protocolId: 'MQTT', clientId: 'lost', clean: true, keepalive: 0,
       will: { topic: 'wills/lost', payload: Buffer.from('gone'), qos: 2, retain: false, properties: { willDelayInterval: 30 } },
