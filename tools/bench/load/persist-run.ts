@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { PublishTemplate } from './packets';
 import { openAll, RawClient, type ClientSink } from './raw-client';
+import { closeAll, sleep, waitForProgress, waitUntil } from './waits';
 
 /** What `persist-q1` needs from the scenario options. */
 export interface PersistSettings {
@@ -184,7 +185,7 @@ export async function runPersist(subPort: number, pubPort: number, s: PersistSet
     if (back.failures.length) errors.push(`returning subscribers failed: ${back.failures.slice(0, 3).join('; ')}`);
     const expected = s.sessions * s.perSession;
     const received = (): number => readers.reduce((n, r) => n + r.received, 0);
-    await waitForProgress(() => received() >= expected, received, 3_000, 120_000);
+    await waitForProgress(() => received() >= expected, received, { idleMs: 3_000, timeoutMs: 120_000, pollMs: 10 });
     const drainS = (performance.now() - drainStart) / 1000;
     const got = received();
     return {
@@ -198,32 +199,6 @@ export async function runPersist(subPort: number, pubPort: number, s: PersistSet
       errors,
     };
   } finally {
-    for (const c of clients) c.close();
-    await waitUntil(() => clients.every((c) => c.closed), 5_000);
-    for (const c of clients) c.destroy();
+    await closeAll(clients);
   }
-}
-
-async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done() && Date.now() < end) await sleep(20);
-}
-
-/** Waits until `done`, or until `progress` has not moved for `idleMs`, or `timeoutMs`. */
-async function waitForProgress(done: () => boolean, progress: () => number, idleMs: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let last = -1;
-  let lastChange = Date.now();
-  while (!done() && Date.now() < end) {
-    const now = progress();
-    if (now !== last) {
-      last = now;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > idleMs) return;
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -3,6 +3,7 @@ import { machineBusySeconds, type ProcMonitor } from './proc-monitor';
 import { runPersist } from './persist-run';
 import { Publisher, PubSubRun, Subscriber, type PubSubSettings } from './pubsub-run';
 import { openAll, RawClient } from './raw-client';
+import { closeAll, sleep, waitForProgress } from './waits';
 
 export const SCENARIOS = ['fanin', 'fanout', 'p2p-q0', 'p2p-q1', 'persist-q1', 'conn', 'latency'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -102,6 +103,35 @@ export async function runScenario(name: ScenarioName, target: Target, options: S
   }
 }
 
+/** CPU shares over one measured interval, each in % of one core (see ScenarioResult). */
+interface IntervalCost {
+  elapsedS: number;
+  cpuPct: number;
+  genCpuPct: number;
+  otherCpuPct: number;
+}
+
+/** Starts measuring the broker, this generator and the rest of the machine; the function returned ends the interval. */
+function startInterval(monitor: ProcMonitor): () => IntervalCost {
+  const t0 = performance.now();
+  const cpu0 = monitor.cpuSeconds();
+  const gen0 = process.cpuUsage();
+  const busy0 = machineBusySeconds();
+  return () => {
+    const elapsedS = (performance.now() - t0) / 1000;
+    const broker = monitor.cpuSeconds() - cpu0;
+    const gen = process.cpuUsage(gen0);
+    const generator = (gen.user + gen.system) / 1e6;
+    const busy = machineBusySeconds() - busy0;
+    return {
+      elapsedS,
+      cpuPct: (broker / elapsedS) * 100,
+      genCpuPct: (generator / elapsedS) * 100,
+      otherCpuPct: Math.max(0, ((busy - broker - generator) / elapsedS) * 100),
+    };
+  };
+}
+
 async function runPubSub(
   scenario: ScenarioName,
   target: Target,
@@ -179,16 +209,10 @@ async function runPubSub(
     await sleep(o.warmupS * 1000);
 
     run.measuring = true;
-    const t0 = performance.now();
-    const cpu0 = target.monitor.cpuSeconds();
-    const gen0 = process.cpuUsage();
-    const busy0 = machineBusySeconds();
+    const endInterval = startInterval(target.monitor);
     await sleep(o.durationS * 1000);
     run.measuring = false;
-    const elapsedS = (performance.now() - t0) / 1000;
-    const cpu1 = target.monitor.cpuSeconds();
-    const gen = process.cpuUsage(gen0);
-    const busy = machineBusySeconds() - busy0;
+    const cost = endInterval();
     for (const p of active) p.stopped = true;
     if (rateTimer) clearInterval(rateTimer);
 
@@ -203,16 +227,16 @@ async function runPubSub(
     for (const st of run.streams()) expected += st.publisher.seq;
     return {
       scenario,
-      rate: run.measured / elapsedS,
+      rate: run.measured / cost.elapsedS,
       p50Ms: run.latency.quantile(0.5),
       p99Ms: run.latency.quantile(0.99),
       expected,
       lost: run.missing(),
       duplicates: run.duplicates,
-      cpuPct: ((cpu1 - cpu0) / elapsedS) * 100,
+      cpuPct: cost.cpuPct,
       peakRssBytes: target.monitor.peakRssBytes,
-      genCpuPct: ((gen.user + gen.system) / 1e6 / elapsedS) * 100,
-      otherCpuPct: Math.max(0, ((busy - (cpu1 - cpu0) - (gen.user + gen.system) / 1e6) / elapsedS) * 100),
+      genCpuPct: cost.genCpuPct,
+      otherCpuPct: cost.otherCpuPct,
       targetRate: shape.rate,
       errors,
     };
@@ -224,19 +248,12 @@ async function runPubSub(
 
 /** After the publishers stop: wait until every stream has all it was sent (and QoS 1 acks), or progress stops. */
 async function drain(run: PubSubRun, qos: 0 | 1): Promise<void> {
-  const end = Date.now() + 10_000;
-  let last = -1;
-  let lastChange = Date.now();
-  while (Date.now() < end) {
-    const acks = qos ? run.publishers.reduce((n, p) => n + p.inFlightAcks, 0) : 0;
-    if (run.missing() === 0 && acks === 0) return;
-    const progress = run.delivered() + run.publishers.reduce((n, p) => n + p.acked, 0);
-    if (progress !== last) {
-      last = progress;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > 1000) return;
-    await sleep(50);
-  }
+  const acks = (): number => (qos ? run.publishers.reduce((n, p) => n + p.inFlightAcks, 0) : 0);
+  await waitForProgress(
+    () => run.missing() === 0 && acks() === 0,
+    () => run.delivered() + run.publishers.reduce((n, p) => n + p.acked, 0),
+    { idleMs: 1000, timeoutMs: 10_000, pollMs: 50 },
+  );
 }
 
 async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResult> {
@@ -247,10 +264,7 @@ async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResu
   try {
     await sleep(500);
     const rssBefore = target.monitor.rssBytes();
-    const t0 = performance.now();
-    const cpu0 = target.monitor.cpuSeconds();
-    const gen0 = process.cpuUsage();
-    const busy0 = machineBusySeconds();
+    const endInterval = startInterval(target.monitor);
     const result = await openAll(
       o.connections,
       async (i) => {
@@ -261,10 +275,7 @@ async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResu
       o.concurrency,
       Date.now() + 120_000,
     );
-    const elapsedS = (performance.now() - t0) / 1000;
-    const cpu1 = target.monitor.cpuSeconds();
-    const gen = process.cpuUsage(gen0);
-    const busy = machineBusySeconds() - busy0;
+    const cost = endInterval();
     if (result.failures.length) errors.push(`${result.failures.length} connects failed, e.g. ${result.failures.slice(0, 3).join('; ')}`);
     // Let the broker settle (lazy allocations, GC) before reading its memory.
     await sleep(2000);
@@ -273,16 +284,16 @@ async function runConn(target: Target, o: ScenarioOptions): Promise<ScenarioResu
     const rssAfter = target.monitor.rssBytes();
     return {
       scenario: 'conn',
-      rate: clients.length / elapsedS,
+      rate: clients.length / cost.elapsedS,
       p50Ms: NaN,
       p99Ms: NaN,
       expected: o.connections,
       lost: o.connections - alive,
       duplicates: 0,
-      cpuPct: ((cpu1 - cpu0) / elapsedS) * 100,
+      cpuPct: cost.cpuPct,
       peakRssBytes: target.monitor.peakRssBytes,
-      genCpuPct: ((gen.user + gen.system) / 1e6 / elapsedS) * 100,
-      otherCpuPct: Math.max(0, ((busy - (cpu1 - cpu0) - (gen.user + gen.system) / 1e6) / elapsedS) * 100),
+      genCpuPct: cost.genCpuPct,
+      otherCpuPct: cost.otherCpuPct,
       connections: alive,
       bytesPerConnection: alive ? (rssAfter - rssBefore) / alive : NaN,
       errors,
@@ -297,22 +308,16 @@ async function runPersistScenario(target: Target, o: ScenarioOptions): Promise<S
   target.monitor.resetPeak();
   target.monitor.start();
   try {
-    const t0 = performance.now();
-    const cpu0 = target.monitor.cpuSeconds();
-    const gen0 = process.cpuUsage();
-    const busy0 = machineBusySeconds();
+    const endInterval = startInterval(target.monitor);
     const out = await runPersist(target.ports[0]!, target.ports[target.ports.length - 1]!, {
       sessions: o.persistSessions,
       perSession: o.persistPerSession,
       payloadSize: o.payloadSize,
       ackWindow: o.ackWindow,
-      prefix: `${o.prefix}`,
+      prefix: o.prefix,
       concurrency: o.concurrency,
     });
-    const elapsedS = (performance.now() - t0) / 1000;
-    const cpu = target.monitor.cpuSeconds() - cpu0;
-    const gen = process.cpuUsage(gen0);
-    const busy = machineBusySeconds() - busy0;
+    const cost = endInterval();
     const errors = [...out.errors];
     if (out.outOfOrder) errors.push(`${out.outOfOrder} deliveries out of publish order`);
     return {
@@ -323,25 +328,14 @@ async function runPersistScenario(target: Target, o: ScenarioOptions): Promise<S
       expected: out.expected,
       lost: out.lost,
       duplicates: out.duplicates,
-      cpuPct: (cpu / elapsedS) * 100,
+      cpuPct: cost.cpuPct,
       peakRssBytes: target.monitor.peakRssBytes,
-      genCpuPct: ((gen.user + gen.system) / 1e6 / elapsedS) * 100,
-      otherCpuPct: Math.max(0, ((busy - cpu - (gen.user + gen.system) / 1e6) / elapsedS) * 100),
+      genCpuPct: cost.genCpuPct,
+      otherCpuPct: cost.otherCpuPct,
       phases: { fillRate: out.fillRate, drainRate: out.drainRate },
       errors,
     };
   } finally {
     target.monitor.stop();
   }
-}
-
-async function closeAll(clients: RawClient[]): Promise<void> {
-  for (const c of clients) c.close();
-  const end = Date.now() + 5000;
-  while (clients.some((c) => !c.closed) && Date.now() < end) await sleep(50);
-  for (const c of clients) c.destroy();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
