@@ -27,7 +27,7 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     const id = packet.messageId ?? 0;
     forgetExpiredAwaitingRel(conn, Date.now());
     // [MQTT-4.3.3-10] a PUBLISH whose packet id still awaits PUBREL is the same message again: PUBREC, not forwarded twice
-    if (conn.awaitingRel.has(id)) return pubrec(conn, packet, ReasonCode.Success);
+    if (conn.awaitingRel.has(id)) return acknowledge(conn, packet, ReasonCode.Success);
     // a v3.1.1 client (no Receive Maximum) with too many QoS 2 flows open is cut off like a v5 one past ours (0x93)
     if (conn.awaitingRel.size >= LIMITS.awaitingRelMax) return conn.disconnect(ReasonCode.ReceiveMaximumExceeded, 'awaiting_rel_full');
   }
@@ -47,16 +47,14 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     ctx.metrics.dropped.inc();
     if (ctx.config.denyAction === 'disconnect') return conn.disconnect(ReasonCode.NotAuthorized, 'publish_not_authorized');
     // v5 says why [MQTT-3.4.2-1]; v3.1.1 has no negative PUBACK, so it gets a plain one and the message is dropped
-    if (packet.qos === 1) puback(conn, packet, ReasonCode.NotAuthorized, NOT_AUTHORIZED);
-    // v5: a PUBREC >= 0x80 ends the flow (no PUBREL follows); v3.1.1: a plain PUBREC, and the PUBREL gets its PUBCOMP anyway
-    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.NotAuthorized, NOT_AUTHORIZED);
+    // (QoS 2: a v5 PUBREC >= 0x80 ends the flow, no PUBREL follows; v3.1.1: a plain PUBREC, and the PUBREL gets its PUBCOMP anyway)
+    acknowledge(conn, packet, ReasonCode.NotAuthorized, NOT_AUTHORIZED);
     return;
   }
   // MQTT 5.0 §3.3.2.3.2: Payload Format Indicator 1 promises UTF-8; the server MAY check it and answer 0x99 Payload format invalid
   if (packet.properties?.payloadFormatIndicator === true && !isUtf8(payloadOf(packet))) {
     ctx.metrics.dropped.inc();
-    if (packet.qos === 1) puback(conn, packet, ReasonCode.PayloadFormatInvalid, PAYLOAD_NOT_UTF8);
-    if (packet.qos === 2) pubrec(conn, packet, ReasonCode.PayloadFormatInvalid, PAYLOAD_NOT_UTF8);
+    acknowledge(conn, packet, ReasonCode.PayloadFormatInvalid, PAYLOAD_NOT_UTF8);
     return;
   }
 
@@ -78,14 +76,11 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
   const { retained } = await routeMessage(ctx, message);
   if (conn.isClosed || packet.qos === 0) return;
   const handedOver = settled(ctx, conn);
+  // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
+  // (kept now, not at the PUBREC: a DUP arriving meanwhile is the same message [MQTT-4.3.3-10])
+  if (packet.qos === 2 && (retained || conn.protocolVersion !== 5)) conn.awaitingRel.set(packet.messageId ?? 0, now);
   // [MQTT-4.3.2-2] QoS 1: PUBACK once the message is owned; a retained store failure is reported to v5 clients
-  if (packet.qos === 1) puback(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED, handedOver);
-  if (packet.qos === 2) {
-    // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
-    // (kept now, not at the PUBREC: a DUP arriving meanwhile is the same message [MQTT-4.3.3-10])
-    if (retained || conn.protocolVersion !== 5) conn.awaitingRel.set(packet.messageId ?? 0, now);
-    pubrec(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED, handedOver);
-  }
+  acknowledge(conn, packet, retained ? ReasonCode.Success : ReasonCode.UnspecifiedError, retained ? undefined : NOT_STORED, handedOver);
 }
 
 /**
@@ -115,15 +110,18 @@ export function forgetExpiredAwaitingRel(conn: Connection, now: number): void {
 }
 
 /**
- * `reasonString` only with a failure code: a refusal says why [MQTT-3.5.2-2]
- * (dropped if it would break the client's limits). Sent in PUBLISH order,
- * after `handedOver` when given (see Connection.acknowledgeInOrder).
+ * The PUBACK (QoS 1) or PUBREC (QoS 2) of `packet`; nothing for QoS 0.
+ * `reasonString` only with a failure code: a refusal says why
+ * [MQTT-3.4.2-2] [MQTT-3.5.2-2] (dropped if it would break the client's
+ * limits; v3.1.1 has neither reason codes nor properties). Sent in PUBLISH
+ * order, after `handedOver` when given (see Connection.acknowledgeInOrder).
  */
-function pubrec(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string, handedOver?: Promise<boolean>): void {
+function acknowledge(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string, handedOver?: Promise<boolean>): void {
+  if (packet.qos === 0) return;
+  const cmd = packet.qos === 1 ? 'puback' : 'pubrec';
   conn.acknowledgeInOrder(() => {
-    if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'pubrec', messageId: packet.messageId, reasonCode }, reasonString);
-    else if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrec', messageId: packet.messageId, reasonCode });
-    else conn.send({ cmd: 'pubrec', messageId: packet.messageId });
+    if (conn.protocolVersion === 5) sendWithReasonString(conn, { cmd, messageId: packet.messageId, reasonCode }, reasonString);
+    else conn.send({ cmd, messageId: packet.messageId });
   }, handedOver);
 }
 
@@ -135,13 +133,4 @@ function traceparentOf(packet: IPublishPacket): string | undefined {
 
 function payloadOf(packet: IPublishPacket): Buffer {
   return Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-}
-
-/** Like pubrec: a refusal says why [MQTT-3.4.2-2]; sent in PUBLISH order, after `handedOver` when given. */
-function puback(conn: Connection, packet: IPublishPacket, reasonCode: number, reasonString?: string, handedOver?: Promise<boolean>): void {
-  conn.acknowledgeInOrder(() => {
-    if (reasonString !== undefined && conn.protocolVersion === 5) sendWithReasonString(conn, { cmd: 'puback', messageId: packet.messageId, reasonCode }, reasonString);
-    else if (conn.protocolVersion === 5) conn.send({ cmd: 'puback', messageId: packet.messageId, reasonCode });
-    else conn.send({ cmd: 'puback', messageId: packet.messageId });
-  }, handedOver);
 }
