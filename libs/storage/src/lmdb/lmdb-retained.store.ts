@@ -51,6 +51,9 @@ export class LmdbRetainedStore implements RetainedStore {
     const stack: { depth: number; prefix: Buffer }[] = [{ depth: 0, prefix: Buffer.alloc(0) }];
     while (stack.length > 0) {
       const { depth, prefix } = stack.pop()!;
+      // every indexed key is at most MAX_INDEXED_KEY_BYTES long, so nothing indexed lies under a longer prefix (and
+      // lmdb-js would throw on such a key); the scan of over-long topics below covers it
+      if (prefix.length > MAX_INDEXED_KEY_BYTES + 1) continue;
       if (depth === levels.length) {
         this.pushExact(prefix.subarray(0, prefix.length - 1), out);
         continue;
@@ -96,7 +99,7 @@ export class LmdbRetainedStore implements RetainedStore {
 
   private pushExact(key: Buffer, out: Message[]): void {
     // the empty topic does not exist [MQTT-4.7.3-1] (and LMDB refuses empty keys)
-    if (key.length === 0) return;
+    if (key.length === 0 || key.length > MAX_INDEXED_KEY_BYTES) return;
     const value = this.db.get(key);
     if (value !== undefined) out.push(value);
   }

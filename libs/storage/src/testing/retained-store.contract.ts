@@ -99,6 +99,22 @@ export function describeRetainedStoreContract(
       expect(topicsOf(await store.match('$other'))).toEqual(['$other']);
     });
 
+    it('stores and matches topics up to the 65,535-byte maximum, under literal, + and # filters [MQTT-1.5.4-1] [CVE-2019-11779]', async () => {
+      const long = 'x'.repeat(65_535);
+      const deep = `${'y'.repeat(3_000)}/z`;
+      await retain(long, deep, 'short');
+      expect((await store.get(long))?.topic).toBe(long);
+      expect(topicsOf(await store.match(long))).toEqual([long]);
+      expect(topicsOf(await store.match(`${'y'.repeat(3_000)}/+`))).toEqual([deep]);
+      expect(topicsOf(await store.match(`${'y'.repeat(3_000)}/#`))).toEqual([deep]);
+      expect(topicsOf(await store.match(`${'y'.repeat(3_000)}/z/#`))).toEqual([deep]);
+      expect(topicsOf(await store.match('+'))).toEqual([long, 'short'].sort());
+      expect(topicsOf(await store.match('x'.repeat(65_534)))).toEqual([]);
+      await store.delete(long);
+      expect(await store.get(long)).toBeUndefined();
+      expect(await store.count()).toBe(2);
+    });
+
     it('handles topics named like Object.prototype members', async () => {
       await retain('__proto__', 'constructor/toString', 'hasOwnProperty');
       expect(topicsOf(await store.match('#'))).toEqual(['__proto__', 'constructor/toString', 'hasOwnProperty']);
