@@ -7,6 +7,8 @@
  */
 import type { MqttClient } from 'mqtt';
 import { httpStatus, startSplit, type Deployment } from '@mqp/testing';
+import type { IDisconnectPacket } from 'mqtt-packet';
+import { CuttableProxy } from './support/cuttable-proxy';
 import { closeAllClients, connectClient, connectWithInbox, type Inbox } from './support/mqtt-clients';
 
 /** Short heartbeats so a dead gateway is found in ~1 s (3 missed intervals). */
@@ -39,14 +41,23 @@ describe('faults on the split deployment', () => {
   let deployment: Deployment;
   let gw1: number;
   let gw2: number;
+  /** gateway-1 reaches NATS through this, so a test can cut that gateway alone off the bus. */
+  const gateway1Link = new CuttableProxy();
 
   beforeAll(async () => {
-    deployment = await startSplit({ config: { gateway: { heartbeatIntervalMs: HEARTBEAT_MS } } });
+    await gateway1Link.listen();
+    deployment = await startSplit({
+      config: { gateway: { heartbeatIntervalMs: HEARTBEAT_MS } },
+      natsUrlFor: (name, url) => (name === 'gateway-1' ? gateway1Link.front(url) : url),
+    });
     [gw1, gw2] = deployment.mqttPorts as [number, number];
   }, 60_000);
 
   afterEach(() => closeAllClients());
-  afterAll(() => deployment?.stop());
+  afterAll(async () => {
+    await deployment?.stop();
+    await gateway1Link.close();
+  });
 
   // Runs first: it needs both gateways alive.
   it('NATS restarts: clients on both gateways stay connected, /ready says not ready meanwhile, routing resumes', async () => {
@@ -76,6 +87,37 @@ describe('faults on the split deployment', () => {
     expect(sub.client.connected && pub.connected).toBe(true);
     // past 3 heartbeat intervals after the restart, the session service still counts gateway-1 alive
     await willInbox.expectNoMoreThan(0, 4 * HEARTBEAT_MS);
+  }, 40_000);
+
+  it('a gateway cut off from NATS alone is declared dead (wills published once, persistent sessions captured); when it is back its clients are closed with DISCONNECT 0x9C and resume on the other gateway [MQTT-3.1.2-8]', async () => {
+    const watcher = await connectWithInbox(gw2, { clientId: 'cut-watcher', protocolVersion: 5 });
+    await watcher.client.subscribeAsync('faults/cut/will', { qos: 1 });
+    const plain = await connectClient(gw1, { clientId: 'cut-plain', protocolVersion: 5, will: { topic: 'faults/cut/will', payload: Buffer.from('cut gone'), qos: 1, retain: false } });
+    const persistent = await connectWithInbox(gw1, { clientId: 'cut-persistent', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 300 } });
+    await persistent.client.subscribeAsync('faults/cut/data/#', { qos: 1 });
+    const told = [plain, persistent.client].map((c) => new Promise<IDisconnectPacket>((resolve) => c.once('disconnect', resolve)));
+
+    gateway1Link.cut();
+    // silent for 3 heartbeats: the session service publishes the will (the gateway cannot) and captures the persistent session
+    const [will] = await watcher.inbox.waitFor(1, 10_000);
+    expect(will).toMatchObject({ topic: 'faults/cut/will', payload: 'cut gone' });
+    const pub = await connectClient(gw2, { clientId: 'cut-pub', protocolVersion: 5 });
+    for (let i = 0; i < 3; i++) await pub.publishAsync(`faults/cut/data/${i}`, `away-${i}`, { qos: 1 });
+    expect(plain.connected && persistent.client.connected).toBe(true);
+
+    gateway1Link.restore();
+    // back on the bus, the gateway is told those connections ended: closed, and not given a second will or session
+    const disconnects = await Promise.all(told);
+    expect(disconnects.map((d) => d.reasonCode)).toEqual([0x9c, 0x9c]);
+    const back = await connectWithInbox(gw2, { clientId: 'cut-persistent', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 300 } });
+    expect(back.connack.sessionPresent).toBe(true);
+    const got = await back.inbox.waitFor(3, 5_000);
+    expect(got.map((m) => m.payload)).toEqual(['away-0', 'away-1', 'away-2']);
+    await watcher.inbox.expectNoMoreThan(1, 4 * HEARTBEAT_MS);
+    // gateway-1 serves again
+    const again = await connectWithInbox(gw1, { clientId: 'cut-again', protocolVersion: 5 });
+    await again.client.subscribeAsync('faults/cut/again/#', { qos: 1 });
+    await probeUntilRouted(pub, again.inbox, 'faults/cut/again', 5_000);
   }, 40_000);
 
   it('a SIGKILLed gateway: its clients\' wills are published (delayed ones after their delay), its persistent clients resume on the other gateway [MQTT-3.1.2-8] [MQTT-3.1.3-9]', async () => {

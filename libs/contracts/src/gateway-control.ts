@@ -5,6 +5,11 @@ export type GatewayCommand = {
   connectionId: string;
   /** MQTT 5 DISCONNECT reason code to send before closing, e.g. 0x8E session taken over. */
   reasonCode: number;
+  /**
+   * The session service has ended this connection already: it declared the gateway dead while cut off from the
+   * bus, published the will and took a persistent session offline. Close it without will and without hand-over.
+   */
+  ended?: boolean;
 };
 
 export function encodeGatewayCommand(cmd: GatewayCommand): Uint8Array {

@@ -26,6 +26,8 @@ export interface DeploymentOptions {
   mqttPort?: number;
   /** Print each process's output as it comes (the `start:split` tool). */
   inheritOutput?: boolean;
+  /** Split only: the NATS URL a process (`gateway-1`, `session`, …) is given instead of the server's own, e.g. through a proxy a test can cut. */
+  natsUrlFor?: (processName: string, natsUrl: string) => string;
 }
 
 export async function startStandalone(options: DeploymentOptions = {}): Promise<Deployment> {
@@ -64,7 +66,9 @@ export async function startSplit(options: DeploymentOptions = {}): Promise<Deplo
   const processes = new Map<string, PlatformProcess>();
   const data = tempDir();
   const configFile = options.config ? writeConfigFile(options.config) : undefined;
-  const common = ['--nats', nats.url, '--data-dir', data.path, ...(configFile ? ['--config', configFile] : [])];
+  const common = ['--data-dir', data.path, ...(configFile ? ['--config', configFile] : [])];
+  const spawnService = (name: string, args: string[]): PlatformProcess =>
+    spawnPipe(options, name, ['--nats', options.natsUrlFor?.(name, nats.url) ?? nats.url, ...common, ...args]);
   const stop = async (): Promise<void> => {
     // Gateways first, so their clients see a clean close while the services still answer.
     const order = [...processes.values()].reverse();
@@ -83,17 +87,16 @@ export async function startSplit(options: DeploymentOptions = {}): Promise<Deplo
   };
   try {
     for (const service of ['auth', 'session', 'router'] as const) {
-      processes.set(service, spawnPipe(options, service, [...common, '--target', service, '--grpc-port', '0']));
+      processes.set(service, spawnService(service, ['--target', service, '--grpc-port', '0']));
     }
-    processes.set('integration', spawnPipe(options, 'integration', [...common, '--target', 'integration']));
+    processes.set('integration', spawnService('integration', ['--target', 'integration']));
     await Promise.all([...processes.values()].map((p) => p.waitReady()));
 
     const grpcAddress = (service: string): string => `127.0.0.1:${processes.get(service)!.ports.grpc}`;
     const addresses = ['--auth-address', grpcAddress('auth'), '--session-address', grpcAddress('session'), '--router-address', grpcAddress('router')];
     const gateways = [1, 2].map((n) => {
       const mqttPort = options.mqttPort !== undefined ? options.mqttPort + n - 1 : 0;
-      const args = [...common, ...addresses, '--target', 'gateway', '--gateway-id', `gw${n}`, '--mqtt-port', String(mqttPort)];
-      const gw = spawnPipe(options, `gateway-${n}`, args);
+      const gw = spawnService(`gateway-${n}`, [...addresses, '--target', 'gateway', '--gateway-id', `gw${n}`, '--mqtt-port', String(mqttPort)]);
       processes.set(`gateway-${n}`, gw);
       return gw;
     });

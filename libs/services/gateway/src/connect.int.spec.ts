@@ -210,6 +210,33 @@ describe('gateway CONNECT', () => {
     await closeClient(client);
   });
 
+  it('closes a connection the session service ended while this gateway was cut off from the bus with DISCONNECT 0x9C, without its will and without handing its session over', async () => {
+    const wills: string[] = [];
+    tg.bus.subscribe(subjects.message('wills/cut-off'), (m) => wills.push(decodeMessage(m.data).payload.toString()));
+    const client = await connectClient(tg, {
+      clientId: 'cut-off',
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval: 300 },
+      will: { topic: 'wills/cut-off', payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
+    const disconnect = new Promise<IDisconnectPacket>((resolve) => client.once('disconnect', resolve));
+    const connectionId = tg.session.connectionIds.get('cut-off') as string;
+    tg.bus.publish(
+      subjects.gatewayControl(tg.handle.gatewayId),
+      encodeGatewayCommand({ kind: 'kick', clientId: 'cut-off', connectionId, reasonCode: 0x9c, ended: true }),
+    );
+    const packet = await disconnect;
+    expect([packet.reasonCode, packet.properties?.reasonString]).toEqual([0x9c, 'this server lost the cluster and your session moved on: connect again']);
+    await closeClient(client);
+    await tg.bus.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    // the session service already published the will and holds the session: neither is done twice
+    expect(wills).toEqual([]);
+    expect(tg.session.closed).not.toContain('cut-off');
+    expect(tg.session.kept.has('cut-off')).toBe(false);
+  });
+
   it('publishes the wills of connected clients when the gateway stops, before stop() resolves', async () => {
     const wills: string[] = [];
     tg.bus.subscribe(subjects.message('wills/shutdown'), (m) => wills.push(decodeMessage(m.data).payload.toString()));

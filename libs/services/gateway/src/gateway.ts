@@ -394,8 +394,14 @@ export class Gateway {
       if (cmd.kind !== 'kick') return;
       const conn = this.connections.get(cmd.connectionId);
       if (!conn || conn.clientId !== cmd.clientId) return;
+      if (cmd.ended) {
+        // we were declared dead while cut off from the bus: the session service published this connection's will and
+        // took its session over, so closing it must do neither again (the client reconnects and finds its session)
+        conn.discardWill = true;
+        conn.sessionOpened = false;
+      }
       // [MQTT-3.1.4-2] the existing connection of a client id that connects again is closed (v5: DISCONNECT 0x8E first)
-      conn.disconnect(cmd.reasonCode, 'kicked');
+      conn.disconnect(cmd.reasonCode, cmd.ended ? 'cut_off' : 'kicked');
     } catch (err) {
       this.ctx.logger.warn('bad gateway command', { error: err });
     }

@@ -63,6 +63,7 @@ const REASON_TEXT: ReadonlyMap<string, string> = new Map([
   ['unexpected_auth', 'AUTH without an authentication method in CONNECT'],
   ['auth_expired', 'credentials expired'],
   ['kicked', 'another connection took over this session'],
+  ['cut_off', 'this server lost the cluster and your session moved on: connect again'],
   ['connection_rate_exceeded', 'connection rate exceeded'],
   ['client_id_invalid', 'client identifier not valid'],
   ['client_id_too_long', 'client identifier longer than 23 characters (MQTT 3.1)'],

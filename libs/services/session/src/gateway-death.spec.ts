@@ -1,5 +1,5 @@
 import { InProcessBus, type Bus, type BusHandler, type BusState } from '@mqp/bus';
-import { decodeMessage, encodeGatewayHeartbeat, encodeMessage, subjects, type OpenSessionRequest, type SessionWill } from '@mqp/contracts';
+import { decodeGatewayCommand, decodeMessage, encodeGatewayHeartbeat, encodeMessage, subjects, type GatewayCommand, type OpenSessionRequest, type SessionWill } from '@mqp/contracts';
 import type { Message, QoS } from '@mqp/model';
 import { silentLogger } from '@mqp/runtime';
 import { MemoryLeaseStore, MemoryQueueStore, MemorySessionStore } from '@mqp/storage';
@@ -174,6 +174,42 @@ describe('SessionService: the connections of a gateway that dies end without DIS
     await ticks();
     expect(wills).toHaveLength(1);
     expect((await s.list()).map((i) => i.clientId)).toEqual(['c2']);
+  });
+
+  it('tells a gateway declared dead that beats again in the same life (cut off from the bus, not dead) to close the connections it ended, once, as ended', async () => {
+    const commands: GatewayCommand[] = [];
+    inner.subscribe(subjects.gatewayControl('gw-1'), (m) => {
+      commands.push(decodeGatewayCommand(m.data));
+    });
+    const s = await startService();
+    beat('gw-1', T0);
+    await s.open(openRequest({ will: will(0) }));
+    await s.open(openRequest({ clientId: 'c2', connectionId: 'conn-2', cleanStart: false, sessionExpiryInterval: 300 }));
+    now += 4 * INTERVAL + 1;
+    await waitFor(() => wills.length === 1);
+    expect(commands).toEqual([]);
+    beat('gw-1', T0);
+    beat('gw-1', T0);
+    await ticks();
+    const closeEnded = (clientId: string, connectionId: string): GatewayCommand => ({ kind: 'kick', clientId, connectionId, reasonCode: 0x9c, ended: true });
+    expect(commands.sort((a, b) => a.clientId.localeCompare(b.clientId))).toEqual([closeEnded('c1', 'conn-1'), closeEnded('c2', 'conn-2')]);
+    // the will went out once, here; the gateway closes without it
+    expect(wills).toHaveLength(1);
+  });
+
+  it('tells a gateway that comes back with a new life nothing: the connections ended for it died with the old one', async () => {
+    const commands: GatewayCommand[] = [];
+    inner.subscribe(subjects.gatewayControl('gw-1'), (m) => {
+      commands.push(decodeGatewayCommand(m.data));
+    });
+    const s = await startService();
+    beat('gw-1', T0);
+    await s.open(openRequest({ will: will(0) }));
+    now += 4 * INTERVAL + 1;
+    await waitFor(() => wills.length === 1);
+    beat('gw-1', T0 + 10_000);
+    await ticks();
+    expect(commands).toEqual([]);
   });
 
   it('does nothing to the connections of a gateway that keeps beating', async () => {

@@ -19,6 +19,11 @@ export interface GatewayLivenessOptions {
    * connections of its earlier lives ended.
    */
   onGone(gatewayId: string, startedAt: number | undefined): void;
+  /**
+   * A gateway reported gone for its silence is heard again in the same life: it was only cut off from the bus,
+   * and still holds the connections that were ended for it.
+   */
+  onReturned?(gatewayId: string): void;
 }
 
 interface KnownGateway {
@@ -38,6 +43,8 @@ interface KnownGateway {
 export class GatewayLiveness {
   // gateway id → what we know; ids arrive from the bus: a Map.
   private readonly gateways = new Map<string, KnownGateway>();
+  // gateway id → the life declared dead for its silence (undefined: never heard, so any life that speaks next)
+  private readonly silenced = new Map<string, number | undefined>();
   private subscription: BusSubscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private offBus = false;
@@ -85,6 +92,7 @@ export class GatewayLiveness {
     for (const [gatewayId, g] of [...this.gateways]) {
       if (now - g.lastSeen <= MISSED_HEARTBEATS * g.intervalMs) continue;
       this.gateways.delete(gatewayId);
+      this.silenced.set(gatewayId, g.startedAt);
       this.options.logger.warn('gateway silent: ending its connections', { gatewayId, silentMs: now - g.lastSeen });
       this.report(gatewayId, undefined);
     }
@@ -97,6 +105,16 @@ export class GatewayLiveness {
       const known = this.gateways.get(hb.gatewayId);
       if (known && known.startedAt !== undefined && hb.startedAt < known.startedAt) return; // a late beat of an earlier life
       this.gateways.set(hb.gatewayId, { startedAt: hb.startedAt, lastSeen: now, intervalMs: hb.intervalMs });
+      if (this.silenced.has(hb.gatewayId)) {
+        const silencedLife = this.silenced.get(hb.gatewayId);
+        this.silenced.delete(hb.gatewayId);
+        // the same life speaking again was cut off, not dead (a new life's connections died with the old one)
+        if (silencedLife === undefined || silencedLife === hb.startedAt) {
+          this.options.logger.warn('gateway declared dead is back: closing the connections ended for it', { gatewayId: hb.gatewayId });
+          this.options.onReturned?.(hb.gatewayId);
+          return;
+        }
+      }
       // a new life (or the first beat heard from a gateway known only by its connections): earlier lives' connections are gone
       if (known && known.startedAt !== hb.startedAt) {
         if (known.startedAt !== undefined) this.options.logger.warn('gateway restarted: ending the connections of its previous life', { gatewayId: hb.gatewayId });

@@ -2,6 +2,7 @@ import type { Bus } from '@mqp/bus';
 import {
   decodeMessage,
   encodeGatewayCommand,
+  type GatewayCommand,
   encodeMessage,
   subjects,
   type ResumeSessionRequest,
@@ -116,6 +117,8 @@ const EMPTY_HAND_OVER: SessionHandOver = { inflight: [], queued: [], awaitingRel
 export class SessionService implements SessionApi {
   // client id → the one connection that owns it.
   private readonly live = new Map<string, LiveSession>();
+  /** Gateway id → connections ended when it fell silent; closed on the gateway if it turns out to have been only cut off. */
+  private readonly endedForSilence = new Map<string, LiveSession[]>();
   private readonly serializer = new KeyedSerializer();
   private readonly bus: Bus;
   private readonly store: SessionStore;
@@ -167,6 +170,7 @@ export class SessionService implements SessionApi {
         onGone: (gatewayId, startedAt) => {
           this.gatewayGone(gatewayId, startedAt).catch((err: unknown) => this.logger.error('connections of a dead gateway not ended', { gatewayId, err }));
         },
+        onReturned: (gatewayId) => this.gatewayReturned(gatewayId),
       });
     }
   }
@@ -362,7 +366,7 @@ export class SessionService implements SessionApi {
     if (typeof req.gatewayId !== 'string' || req.gatewayId === '') throw new InvalidArgumentError('gatewayId is required');
     // its connections died with its previous life, without DISCONNECT: their wills go out here [MQTT-3.1.2-8]
     const ended = await this.endGatewayConnections(req.gatewayId, () => true);
-    if (ended > 0) this.logger.info('gateway sessions reset', { gatewayId: req.gatewayId, sessions: ended });
+    if (ended.length > 0) this.logger.info('gateway sessions reset', { gatewayId: req.gatewayId, sessions: ended.length });
   }
 
   /**
@@ -373,7 +377,22 @@ export class SessionService implements SessionApi {
   private async gatewayGone(gatewayId: string, startedAt: number | undefined): Promise<void> {
     const earlier = (e: LiveSession): boolean => startedAt === undefined || e.gatewayStartedAt === undefined || e.gatewayStartedAt < startedAt;
     const ended = await this.endGatewayConnections(gatewayId, earlier);
-    if (ended > 0) this.logger.warn('connections of a dead gateway ended', { gatewayId, sessions: ended });
+    // silent may mean cut off from the bus rather than dead: if it comes back, these are closed there (gatewayReturned)
+    if (startedAt === undefined && ended.length > 0) this.endedForSilence.set(gatewayId, [...(this.endedForSilence.get(gatewayId) ?? []), ...ended]);
+    if (ended.length > 0) this.logger.warn('connections of a dead gateway ended', { gatewayId, sessions: ended.length });
+  }
+
+  /**
+   * A gateway declared dead for its silence is heard again: it was cut off
+   * from the bus and its clients may still be connected to it, though their
+   * sessions ended here (wills published, persistent sessions taken offline
+   * and captured). It is told to close those connections without will or
+   * hand-over; the clients reconnect and find their sessions here.
+   */
+  private gatewayReturned(gatewayId: string): void {
+    const ended = this.endedForSilence.get(gatewayId) ?? [];
+    this.endedForSilence.delete(gatewayId);
+    for (const entry of ended) this.kick(entry, ReasonCode.UseAnotherServer, true);
   }
 
   /**
@@ -382,25 +401,25 @@ export class SessionService implements SessionApi {
    * persistent one goes offline (captured from its stored subscriptions),
    * and the will the connection left at open goes out after min(will delay,
    * session expiry) [MQTT-3.1.3-9] — here, once: the gateway that could have
-   * published it is gone. Resolves with how many ended.
+   * published it is gone. Resolves with the connections it ended.
    */
-  private async endGatewayConnections(gatewayId: string, which: (entry: LiveSession) => boolean): Promise<number> {
-    const ending: Promise<void>[] = [];
+  private async endGatewayConnections(gatewayId: string, which: (entry: LiveSession) => boolean): Promise<LiveSession[]> {
+    const ending: Promise<LiveSession | undefined>[] = [];
     for (const entry of this.live.values()) {
       if (entry.gatewayId !== gatewayId || !which(entry)) continue;
       // Through the serializer so an open racing with this is not half undone.
       ending.push(
         this.serializer.run(entry.clientId, async () => {
           const current = this.live.get(entry.clientId);
-          if (current?.connectionId !== entry.connectionId) return;
+          if (current?.connectionId !== entry.connectionId) return undefined;
           this.live.delete(entry.clientId);
           await this.endConnection(current, this.abandonedWill(current));
           await this.publishDueWill(current.clientId);
+          return current;
         }),
       );
     }
-    await Promise.all(ending);
-    return ending.length;
+    return (await Promise.all(ending)).filter((e): e is LiveSession => e !== undefined);
   }
 
   /** [MQTT-3.1.2-8] [MQTT-3.1.3-9] the will of a connection lost without DISCONNECT, due after min(Will Delay Interval, Session Expiry Interval). */
@@ -496,12 +515,11 @@ export class SessionService implements SessionApi {
     return result;
   }
 
-  private kick(previous: LiveSession): void {
+  private kick(previous: LiveSession, reasonCode: number = ReasonCode.SessionTakenOver, ended = false): void {
     try {
-      this.bus.publish(
-        subjects.gatewayControl(previous.gatewayId),
-        encodeGatewayCommand({ kind: 'kick', clientId: previous.clientId, connectionId: previous.connectionId, reasonCode: ReasonCode.SessionTakenOver }),
-      );
+      const cmd: GatewayCommand = { kind: 'kick', clientId: previous.clientId, connectionId: previous.connectionId, reasonCode };
+      if (ended) cmd.ended = true;
+      this.bus.publish(subjects.gatewayControl(previous.gatewayId), encodeGatewayCommand(cmd));
     } catch (err) {
       // The takeover still happens: the old connection's late close is ignored, and its gateway
       // drops it when it next hears from us or the client.
