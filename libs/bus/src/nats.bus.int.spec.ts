@@ -45,6 +45,47 @@ describe('NatsBus on a real nats-server', () => {
       await bus.close();
     }
   });
+
+  describe('publishes batched per event-loop turn', () => {
+    let bus: NatsBus;
+    beforeEach(async () => {
+      bus = await NatsBus.connect({ servers: server.url, logger: silentLogger });
+    });
+    afterEach(() => bus.close());
+
+    it('keeps the order of commands: a message published before a subscribe on the same connection is not delivered to it', async () => {
+      const got: string[] = [];
+      bus.publish('order.self', Buffer.from('before'));
+      bus.subscribe('order.self', (m) => {
+        got.push(Buffer.from(m.data).toString());
+      });
+      bus.publish('order.self', Buffer.from('after'));
+      await bus.flush();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got).toEqual(['after']);
+    });
+
+    it('delivers 10,000 messages published in one turn, in order', async () => {
+      const got: number[] = [];
+      bus.subscribe('order.many', (m) => {
+        got.push(Buffer.from(m.data).readUInt32BE(0));
+      });
+      for (let i = 0; i < 10_000; i++) {
+        const b = Buffer.alloc(4);
+        b.writeUInt32BE(i);
+        bus.publish('order.many', b);
+      }
+      await bus.settle();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
+    });
+
+    it('refuses at once what nats.js would refuse: over max_payload, or after close', async () => {
+      expect(() => bus.publish('too.big', new Uint8Array(2 * 1024 * 1024))).toThrow('max_payload');
+      await bus.close();
+      expect(() => bus.publish('closed', new Uint8Array(1))).toThrow(ServiceUnavailableError);
+    });
+  });
 });
 
 describe('NatsBus across a nats-server restart', () => {

@@ -36,6 +36,29 @@ export class NatsBus implements Bus {
   private nextFlush: Promise<void> | undefined;
   private readonly listeners: ((state: BusState) => void)[] = [];
   private readonly watching: Promise<void>;
+  /**
+   * Publishes of this event-loop turn, handed to nats.js together at its end. nats.js writes its buffer to the socket
+   * once per microtask checkpoint, i.e. once per socket read on our side; a gateway reading 100 publisher sockets paid
+   * one write syscall per read (60 % of its CPU in split p2p). Everything else that reaches the wire (subscribe,
+   * unsubscribe, flush, close) sends these first, so the order of commands on the connection is unchanged.
+   */
+  private batch: { subject: string; data: Uint8Array; headers: MsgHdrs | undefined }[] = [];
+  private batchScheduled = false;
+  private readonly sendBatch = (): void => {
+    this.batchScheduled = false;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    for (const { subject, data, headers } of batch) {
+      try {
+        if (headers === undefined) this.nc.publish(subject, data);
+        else this.nc.publish(subject, data, { headers });
+      } catch (err) {
+        // closed since it was queued: settle() rejects for the callers that wait on delivery
+        this.logger.warn('NATS publish dropped', { subject, error: err });
+      }
+    }
+  };
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -78,19 +101,22 @@ export class NatsBus implements Bus {
 
   publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
     assertPublishSubject(subject);
-    try {
-      // No header object on the hot path unless the caller gave headers.
-      const hdrs = headers === undefined ? undefined : toNatsHeaders(headers);
-      if (hdrs === undefined) this.nc.publish(subject, data);
-      else this.nc.publish(subject, data, { headers: hdrs });
-    } catch (err) {
-      throw mapNatsError(err, `publish to ${subject} failed`);
+    // what nats.js would refuse at once is refused here, before the publish is queued
+    if (this.nc.isClosed() || this.nc.isDraining()) throw new ServiceUnavailableError(`publish to ${subject} failed: the bus is closed`);
+    const maxPayload = this.nc.info?.max_payload;
+    if (maxPayload !== undefined && data.length > maxPayload) throw new InvalidArgumentError(`publish to ${subject}: ${data.length} bytes exceed the NATS max_payload of ${maxPayload}`);
+    // No header object on the hot path unless the caller gave headers.
+    this.batch.push({ subject, data, headers: headers === undefined ? undefined : toNatsHeaders(headers) });
+    if (!this.batchScheduled) {
+      this.batchScheduled = true;
+      setImmediate(this.sendBatch);
     }
   }
 
   subscribe(subject: string, handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {
     assertSubscribeSubject(subject);
     if (options.queue !== undefined) assertQueueName(options.queue);
+    this.sendBatch();
     let sub: Subscription;
     try {
       sub = this.nc.subscribe(subject, {
@@ -120,6 +146,7 @@ export class NatsBus implements Bus {
     return {
       unsubscribe: () => {
         if (sub.isClosed()) return;
+        this.sendBatch();
         try {
           sub.unsubscribe();
         } catch (err) {
@@ -132,6 +159,7 @@ export class NatsBus implements Bus {
 
   async flush(): Promise<void> {
     if (this.nc.isClosed()) return;
+    this.sendBatch();
     await this.nc.flush();
   }
 
@@ -170,6 +198,7 @@ export class NatsBus implements Bus {
    * link; closes outright otherwise.
    */
   async close(): Promise<void> {
+    this.sendBatch();
     if (!this.nc.isClosed()) {
       if (this.current === 'connected' && !this.nc.isDraining()) {
         let timer: NodeJS.Timeout | undefined;
