@@ -176,11 +176,17 @@ describe('SessionService: the connections of a gateway that dies end without DIS
     expect((await s.list()).map((i) => i.clientId)).toEqual(['c2']);
   });
 
-  it('tells a gateway declared dead that beats again in the same life (cut off from the bus, not dead) to close the connections it ended, once, as ended', async () => {
+  /** The commands the session service sends to a gateway (kicks), as they arrive. */
+  function commandsTo(gatewayId: string): GatewayCommand[] {
     const commands: GatewayCommand[] = [];
-    inner.subscribe(subjects.gatewayControl('gw-1'), (m) => {
+    inner.subscribe(subjects.gatewayControl(gatewayId), (m) => {
       commands.push(decodeGatewayCommand(m.data));
     });
+    return commands;
+  }
+
+  it('tells a gateway declared dead that beats again in the same life (cut off from the bus, not dead) to close the connections it ended, once, as ended', async () => {
+    const commands = commandsTo('gw-1');
     const s = await startService();
     beat('gw-1', T0);
     await s.open(openRequest({ will: will(0) }));
@@ -198,15 +204,18 @@ describe('SessionService: the connections of a gateway that dies end without DIS
   });
 
   it('tells a gateway that comes back with a new life nothing: the connections ended for it died with the old one', async () => {
-    const commands: GatewayCommand[] = [];
-    inner.subscribe(subjects.gatewayControl('gw-1'), (m) => {
-      commands.push(decodeGatewayCommand(m.data));
-    });
+    const commands = commandsTo('gw-1');
     const s = await startService();
     beat('gw-1', T0);
     await s.open(openRequest({ will: will(0) }));
     now += 4 * INTERVAL + 1;
     await waitFor(() => wills.length === 1);
+    beat('gw-1', T0 + 10_000);
+    await ticks();
+    expect(commands).toEqual([]);
+    // and forgets them: the new life falling silent and coming back is not told to close the old life's connections
+    now += 4 * INTERVAL + 1;
+    await ticks();
     beat('gw-1', T0 + 10_000);
     await ticks();
     expect(commands).toEqual([]);

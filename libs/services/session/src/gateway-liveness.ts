@@ -20,10 +20,10 @@ export interface GatewayLivenessOptions {
    */
   onGone(gatewayId: string, startedAt: number | undefined): void;
   /**
-   * A gateway reported gone for its silence is heard again in the same life: it was only cut off from the bus,
-   * and still holds the connections that were ended for it.
+   * A gateway reported gone for its silence is heard again. `sameLife`: it was only cut off from the bus and still
+   * holds the connections that were ended for it; otherwise it restarted and they died with its earlier life.
    */
-  onReturned?(gatewayId: string): void;
+  onHeardAfterSilence?(gatewayId: string, sameLife: boolean): void;
 }
 
 interface KnownGateway {
@@ -109,11 +109,10 @@ export class GatewayLiveness {
         const silencedLife = this.silenced.get(hb.gatewayId);
         this.silenced.delete(hb.gatewayId);
         // the same life speaking again was cut off, not dead (a new life's connections died with the old one)
-        if (silencedLife === undefined || silencedLife === hb.startedAt) {
-          this.options.logger.warn('gateway declared dead is back: closing the connections ended for it', { gatewayId: hb.gatewayId });
-          this.options.onReturned?.(hb.gatewayId);
-          return;
-        }
+        const sameLife = silencedLife === undefined || silencedLife === hb.startedAt;
+        if (sameLife) this.options.logger.warn('gateway declared dead is back: closing the connections ended for it', { gatewayId: hb.gatewayId });
+        this.options.onHeardAfterSilence?.(hb.gatewayId, sameLife);
+        if (sameLife) return;
       }
       // a new life (or the first beat heard from a gateway known only by its connections): earlier lives' connections are gone
       if (known && known.startedAt !== hb.startedAt) {

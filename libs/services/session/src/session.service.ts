@@ -85,6 +85,9 @@ interface LiveSession extends SessionInfo {
   gatewayStartedAt?: number;
 }
 
+/** What names one connection to its gateway (a kick). */
+type ConnectionRef = Pick<LiveSession, 'clientId' | 'connectionId' | 'gatewayId'>;
+
 /**
  * `PersistentSessionRecord.connection` as this service writes it: the live
  * connection's will and its gateway's life go with it, so a restarted
@@ -117,8 +120,11 @@ const EMPTY_HAND_OVER: SessionHandOver = { inflight: [], queued: [], awaitingRel
 export class SessionService implements SessionApi {
   // client id → the one connection that owns it.
   private readonly live = new Map<string, LiveSession>();
-  /** Gateway id → connections ended when it fell silent; closed on the gateway if it turns out to have been only cut off. */
-  private readonly endedForSilence = new Map<string, LiveSession[]>();
+  /**
+   * Gateway id → the connections ended when it fell silent, closed on the gateway if it turns out to have been only
+   * cut off; forgotten once it is heard again, in whichever life.
+   */
+  private readonly endedForSilence = new Map<string, ConnectionRef[]>();
   private readonly serializer = new KeyedSerializer();
   private readonly bus: Bus;
   private readonly store: SessionStore;
@@ -170,7 +176,7 @@ export class SessionService implements SessionApi {
         onGone: (gatewayId, startedAt) => {
           this.gatewayGone(gatewayId, startedAt).catch((err: unknown) => this.logger.error('connections of a dead gateway not ended', { gatewayId, err }));
         },
-        onReturned: (gatewayId) => this.gatewayReturned(gatewayId),
+        onHeardAfterSilence: (gatewayId, sameLife) => this.gatewayHeardAfterSilence(gatewayId, sameLife),
       });
     }
   }
@@ -377,22 +383,27 @@ export class SessionService implements SessionApi {
   private async gatewayGone(gatewayId: string, startedAt: number | undefined): Promise<void> {
     const earlier = (e: LiveSession): boolean => startedAt === undefined || e.gatewayStartedAt === undefined || e.gatewayStartedAt < startedAt;
     const ended = await this.endGatewayConnections(gatewayId, earlier);
-    // silent may mean cut off from the bus rather than dead: if it comes back, these are closed there (gatewayReturned)
-    if (startedAt === undefined && ended.length > 0) this.endedForSilence.set(gatewayId, [...(this.endedForSilence.get(gatewayId) ?? []), ...ended]);
+    // silent may mean cut off from the bus rather than dead: if it comes back, these are closed there (gatewayHeardAfterSilence)
+    if (startedAt === undefined && ended.length > 0) {
+      const refs = ended.map(({ clientId, connectionId }): ConnectionRef => ({ clientId, connectionId, gatewayId }));
+      this.endedForSilence.set(gatewayId, [...(this.endedForSilence.get(gatewayId) ?? []), ...refs]);
+    }
     if (ended.length > 0) this.logger.warn('connections of a dead gateway ended', { gatewayId, sessions: ended.length });
   }
 
   /**
-   * A gateway declared dead for its silence is heard again: it was cut off
-   * from the bus and its clients may still be connected to it, though their
-   * sessions ended here (wills published, persistent sessions taken offline
-   * and captured). It is told to close those connections without will or
-   * hand-over; the clients reconnect and find their sessions here.
+   * A gateway declared dead for its silence is heard again. In the same life
+   * it was cut off from the bus and its clients may still be connected to it,
+   * though their sessions ended here (wills published, persistent sessions
+   * taken offline and captured): it is told to close those connections
+   * without will or hand-over, and the clients reconnect and find their
+   * sessions here. In a new life they are gone already; either way the list
+   * is dropped.
    */
-  private gatewayReturned(gatewayId: string): void {
+  private gatewayHeardAfterSilence(gatewayId: string, sameLife: boolean): void {
     const ended = this.endedForSilence.get(gatewayId) ?? [];
     this.endedForSilence.delete(gatewayId);
-    for (const entry of ended) this.kick(entry, ReasonCode.UseAnotherServer, true);
+    if (sameLife) for (const ref of ended) this.kick(ref, ReasonCode.UseAnotherServer, true);
   }
 
   /**
@@ -515,7 +526,7 @@ export class SessionService implements SessionApi {
     return result;
   }
 
-  private kick(previous: LiveSession, reasonCode: number = ReasonCode.SessionTakenOver, ended = false): void {
+  private kick(previous: ConnectionRef, reasonCode: number = ReasonCode.SessionTakenOver, ended = false): void {
     try {
       const cmd: GatewayCommand = { kind: 'kick', clientId: previous.clientId, connectionId: previous.connectionId, reasonCode };
       if (ended) cmd.ended = true;
