@@ -49,15 +49,20 @@ export class NatsBus implements Bus {
     const batch = this.batch;
     if (batch.length === 0) return;
     this.batch = [];
+    let dropped = 0;
+    let lastError: unknown;
     for (const { subject, data, headers } of batch) {
       try {
         if (headers === undefined) this.nc.publish(subject, data);
         else this.nc.publish(subject, data, { headers });
       } catch (err) {
         // closed since it was queued: settle() rejects for the callers that wait on delivery
-        this.logger.warn('NATS publish dropped', { subject, error: err });
+        dropped++;
+        lastError = err;
       }
     }
+    // one line per batch, not one per message: a connection that closed under a burst fails all of it
+    if (dropped > 0) this.logger.warn('NATS publishes dropped', { dropped, error: lastError });
   };
 
   private constructor(
