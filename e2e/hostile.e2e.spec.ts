@@ -550,10 +550,9 @@ describe.each(BOTH_DEPLOYMENTS)('mqp %s against hostile input (HOSTILE-INPUTS.md
         }
       };
       // Bounded: the process holding sessions (standalone, or split's session service) keeps under 4 KB per session
-      // and will; a split gateway hands them over and keeps next to nothing (under 1 KB per
-      // connection). Live heap after a full collection, not
-      // RSS: a split gateway's RSS rises by ~100 MB of not-yet-collected gRPC garbage here, then stays level over
-      // 20,000 cycles, so an RSS bound could not tell that from a leak.
+      // and will; a split gateway hands them over and keeps next to nothing (under 1 KB per connection). Live heap
+      // after a full collection, not RSS: a split gateway's RSS rises by ~100 MB of not-yet-collected gRPC garbage
+      // here, then stays level over 20,000 cycles, so an RSS bound could not tell that from a leak.
       const holder = deployment.processes.get(kind === 'standalone' ? 'standalone' : 'session')!;
       const measured = kind === 'standalone' ? [holder] : [holder, deployment.processes.get(gatewayProcess)!];
       // a first round brings code, caches and pools to their working size, so the measured round sees only what is held

@@ -7,6 +7,9 @@ import type { PlatformProcess } from '@mqp/testing';
  */
 export const INSPECTABLE_ENV = { NODE_OPTIONS: '--inspect=127.0.0.1:0' };
 
+/** The part of a DevTools protocol reply read here (`Runtime.evaluate` with `returnByValue`). */
+type InspectorReply = { result?: { result?: { value?: unknown } } };
+
 /**
  * The bytes a process's JS heap still holds after a full garbage collection: what it retains, as opposed to RSS,
  * which also counts garbage V8 has not collected yet and heap it grew and keeps (tens of MB that come and go
@@ -19,7 +22,7 @@ export async function liveHeapBytes(proc: PlatformProcess): Promise<number> {
   await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
   try {
     let nextId = 0;
-    const call = (method: string, params: object = {}): Promise<{ result?: { result?: { value?: unknown } } }> =>
+    const call = (method: string, params: object = {}): Promise<InspectorReply> =>
       new Promise((resolve, reject) => {
         const id = ++nextId;
         const onMessage = (data: WebSocket.RawData): void => {
@@ -27,7 +30,7 @@ export async function liveHeapBytes(proc: PlatformProcess): Promise<number> {
           if (reply.id !== id) return;
           ws.off('message', onMessage);
           if (reply.error) reject(new Error(`${method}: ${reply.error.message}`));
-          else resolve(reply as { result?: { result?: { value?: unknown } } });
+          else resolve(reply as InspectorReply);
         };
         ws.on('message', onMessage);
         ws.send(JSON.stringify({ id, method, params }));
