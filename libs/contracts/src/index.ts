@@ -5,4 +5,5 @@ export * from './subjects';
 export * from './gateway-control';
 export * from './gateway-heartbeat';
 export * from './message-envelope';
+export * from './capture-confirmation';
 export * from './grpc';

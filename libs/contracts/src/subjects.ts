@@ -32,6 +32,18 @@ export const subjects = {
   gatewayControl(gatewayId: string): string {
     return `mqp.gw.${gatewayId}.ctl`;
   },
+  /** Replies to the capture requests of one gateway (CaptureReply). */
+  captureReplies(gatewayId: string): string {
+    return `mqp.gw.${gatewayId}.capture-ack`;
+  },
+  /** Session-service instances announce the sessions they capture here (CaptureInterest). */
+  captureInterest: 'mqp.session.capture.interest',
+  /** A gateway that missed announcements asks here; every instance answers with a `full` one. */
+  captureSync: 'mqp.session.capture.sync',
+  /** Capture requests for one session-service instance (CaptureRequest); hashed, an instance name is free text. */
+  captureRequests(instance: string): string {
+    return `mqp.session.capture.req.${digest(instance, 16)}`;
+  },
 } as const;
 
 /**

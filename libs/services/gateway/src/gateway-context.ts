@@ -1,6 +1,7 @@
 import type { Bus } from '@mqp/bus';
 import type { MqpConfig } from '@mqp/config';
 import type { AuthApi, RouterApi, SessionApi } from '@mqp/contracts';
+import type { CaptureConfirmations } from './capture-confirmations';
 import type { Logger } from '@mqp/runtime';
 import type { GatewayEvents } from './gateway.events';
 import type { TransportName } from './listeners/transport';
@@ -19,6 +20,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   events: GatewayEvents;
   subscriptions: SubscriptionTable;
+  /** Distributed mode: QoS 1/2 messages for offline sessions are acknowledged once the session service stored them. */
+  captures?: CaptureConfirmations;
   /** Server cap on the Session Expiry Interval, seconds (config `session.maxExpiryInterval`). */
   maxSessionExpiry: number;
   /** When this gateway process started (its heartbeat's `startedAt`), sent with each session open. */

@@ -25,6 +25,7 @@ import { TokenBucket } from './token-bucket';
 import { reportRoutes } from './route-report';
 import { willMessage } from './will-message';
 import { GatewayHeartbeatPublisher } from './gateway-heartbeat';
+import { CaptureConfirmations } from './capture-confirmations';
 
 export interface GatewayDeps {
   gatewayId: string;
@@ -58,6 +59,8 @@ export class Gateway {
   private readonly sysStats: SysStatsPublisher;
   /** Distributed mode only: tells the session service this gateway (and so its connections) is alive. */
   private readonly heartbeat: GatewayHeartbeatPublisher | undefined;
+  /** Distributed mode only: QoS 1/2 messages for offline sessions acknowledged once stored by the session service. */
+  private readonly captures: CaptureConfirmations | undefined;
   /** One hooks object for every connection, not two closures each (issue 6: memory per idle connection). */
   private readonly connectionHooks: ConnectionHooks = {
     dispatch: (c, packet) => dispatch(this.ctx, c, packet),
@@ -71,6 +74,7 @@ export class Gateway {
     const startedAt = Date.now();
     if (deps.config.nats.url !== undefined) {
       this.heartbeat = new GatewayHeartbeatPublisher(deps.gatewayId, startedAt, deps.bus, deps.logger, deps.config.gateway.heartbeatIntervalMs);
+      this.captures = new CaptureConfirmations(deps.bus, deps.gatewayId, deps.logger);
     }
     this.ctx = {
       gatewayId: deps.gatewayId,
@@ -82,6 +86,7 @@ export class Gateway {
       logger: deps.logger,
       metrics,
       events: createGatewayEvents(deps.bus, deps.logger),
+      ...(this.captures ? { captures: this.captures } : {}),
       subscriptions: new SubscriptionTable(
         deps.bus,
         deps.logger,
@@ -112,6 +117,7 @@ export class Gateway {
     const timeout = ctx.config.serviceTimeoutMs;
     // announced before anything else: the session service learns of a restart before this life's first client opens a session
     await this.heartbeat?.start();
+    this.captures?.start();
     // a restarted gateway with the same id forgets what its previous life registered
     await Promise.all([
       withDeadline(ctx.session.resetGateway({ gatewayId: this.gatewayId }), timeout, 'session').catch((err: unknown) =>
@@ -163,6 +169,7 @@ export class Gateway {
     await Promise.all(this.pendingWills);
     // silent only once every connection has been handed over: the session service has nothing of ours left to end
     this.heartbeat?.stop();
+    this.captures?.stop();
     this.control?.unsubscribe();
     this.control = undefined;
     this.authChanges?.unsubscribe();

@@ -31,6 +31,8 @@ export async function mayPublish(ctx: GatewayContext, conn: Connection, topic: s
 export interface RouteResult {
   /** False when the retained store refused or could not be reached (the live delivery still happened). */
   retained: boolean;
+  /** Split mode, QoS 1/2 for offline persistent sessions: settles once the session service stored it (CaptureConfirmations). */
+  captured?: Promise<void>;
 }
 
 /**
@@ -58,7 +60,9 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
       ctx.logger.warn('retained message not stored', { topic: message.topic, error: err });
     }
   }
-  ctx.bus.publish(subjects.message(message.topic), encodeMessage(message), injectHeaders({}));
+  const encoded = encodeMessage(message);
+  ctx.bus.publish(subjects.message(message.topic), encoded, injectHeaders({}));
   ctx.metrics.received.inc();
-  return { retained };
+  const captured = message.qos > 0 ? ctx.captures?.confirm(message.topic, encoded) : undefined;
+  return captured ? { retained, captured } : { retained };
 }

@@ -23,7 +23,7 @@ export const sessionModule: ModuleDefinition<SessionApi> = {
       store: ctx.get<SessionStore>('session.store'),
       queues: ctx.get<QueueStore>('queue.store'),
       ...(distributed
-        ? { leases: ctx.get<LeaseStore>('lease.store'), connectionsOutliveRestart: true, gatewayLiveness: { intervalMs: config.gateway.heartbeatIntervalMs } }
+        ? { leases: ctx.get<LeaseStore>('lease.store'), connectionsOutliveRestart: true, confirmCaptures: true, gatewayLiveness: { intervalMs: config.gateway.heartbeatIntervalMs } }
         : {}),
       // a fixed gRPC port names the same instance after a restart, so it takes its own leases back at once
       ...(config.grpc.port ? { instanceId: `${hostname()}:${config.grpc.port}` } : {}),

@@ -1,4 +1,4 @@
-import type { Bus } from '@mqp/bus';
+import type { Bus, BusSubscription } from '@mqp/bus';
 import {
   decodeMessage,
   encodeGatewayCommand,
@@ -25,6 +25,8 @@ import type { Counter, Logger, MetricsRegistry } from '@mqp/runtime';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MemoryQueueStore, type LeaseStore, type PersistentSessionRecord, type QueuedEntry, type QueueStore, type SessionStore, type StoredDelivery, type StoredSubscription } from '@mqp/storage';
+import { CaptureAnnouncer } from './capture-announcer';
+import { serveCaptureRequests } from './capture-requests';
 import { GatewayLiveness } from './gateway-liveness';
 import { HeldSession, type QueueLimits } from './held-session';
 import { KeyedSerializer } from './keyed-serializer';
@@ -71,6 +73,13 @@ export interface SessionServiceDeps {
    * for a gateway not heard yet. Absent (standalone): gateways die with us.
    */
   gatewayLiveness?: { intervalMs: number; checkEveryMs?: number };
+  /**
+   * Distributed mode: announce the sessions captured here to the gateways and
+   * store the messages they send for them before they acknowledge the
+   * publisher (docs/architecture.md "Confirmed capture"); over NATS the bus
+   * capture alone is lost with this process or the server.
+   */
+  confirmCaptures?: boolean;
 }
 
 /** MQTT 5.0 3.1.2.11.2: a Session Expiry Interval of 0xFFFFFFFF means the session does not expire. */
@@ -148,6 +157,10 @@ export class SessionService implements SessionApi {
   private sweeping = false;
   private leasing = false;
   private readonly liveness: GatewayLiveness | undefined;
+  private readonly announcer: CaptureAnnouncer | undefined;
+  private captureRequests: BusSubscription | undefined;
+  /** Until start() has announced the restored captures, their bus subscriptions wait (see start). */
+  private busCaptureDeferred = false;
 
   constructor(deps: SessionServiceDeps) {
     this.bus = deps.bus;
@@ -166,6 +179,7 @@ export class SessionService implements SessionApi {
     // one timer for every session's expiry and will delay, not one per session
     this.sweeper = setInterval(() => this.sweep(), deps.sweepIntervalMs ?? 1_000);
     this.sweeper.unref();
+    if (deps.confirmCaptures) this.announcer = new CaptureAnnouncer(this.bus, this.owner, this.logger);
     if (deps.gatewayLiveness) {
       this.liveness = new GatewayLiveness({
         bus: this.bus,
@@ -190,7 +204,18 @@ export class SessionService implements SessionApi {
   async start(): Promise<void> {
     // first, so the gateways of the restored live sessions are watched from now
     this.liveness?.start();
+    this.busCaptureDeferred = this.announcer !== undefined;
     await this.restoreAll();
+    if (this.announcer) {
+      // After a restart the gateways hold the messages they could not hand over meanwhile and send them once they
+      // hear this instance again. The restored captures are announced (and requests served) before their bus
+      // subscriptions start, so those held messages arrive ahead of newer ones: each publisher's order is kept.
+      this.captureRequests = serveCaptureRequests(this.bus, this.owner, this.logger, (clientId, message) => this.capturedFor(clientId, message));
+      this.announcer.start();
+      await this.bus.flush();
+      this.busCaptureDeferred = false;
+      for (const held of this.held.values()) if (held.capture) this.subscribeCapture(held);
+    }
     await this.bus.flush();
     if (this.leases) {
       this.leaseTimer = setInterval(() => this.leaseTick(), Math.max(1, Math.floor(this.leaseTtlMs / 3)));
@@ -204,8 +229,10 @@ export class SessionService implements SessionApi {
     clearInterval(this.sweeper);
     this.liveness?.stop();
     if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.announcer?.stop();
+    this.captureRequests?.unsubscribe();
     const held = [...this.held.values()];
-    for (const h of held) h.stopCapture();
+    for (const h of held) this.stopCapture(h);
     await Promise.all(held.map((h) => this.settle(h)));
     if (this.leases) await Promise.all(held.map((h) => this.releaseLease(h.clientId)));
   }
@@ -316,7 +343,7 @@ export class SessionService implements SessionApi {
       const held = this.held.get(req.clientId);
       if (held) {
         // the resumed connection has subscribed again: the capture can stop, its overlap is removed by message id at the gateway
-        held.stopCapture();
+        this.stopCapture(held);
         await this.settle(held);
         held.ended = true;
         this.held.delete(req.clientId);
@@ -607,11 +634,28 @@ export class SessionService implements SessionApi {
 
   private startCapture(held: HeldSession, connectionId: string | undefined): void {
     held.stopCapture();
-    const subscriptions = [];
+    held.capture = { connectionId, subscriptions: [] };
+    this.announcer?.set(held.clientId, held.subscriptions.map((s) => s.filter));
+    if (!this.busCaptureDeferred) this.subscribeCapture(held);
+  }
+
+  private subscribeCapture(held: HeldSession): void {
+    if (!held.capture) return;
     for (const sub of held.subscriptions) {
-      for (const subject of subjects.messagesFor(sub.filter)) subscriptions.push(this.bus.subscribe(subject, (m) => this.captured(held, m.data)));
+      for (const subject of subjects.messagesFor(sub.filter)) held.capture.subscriptions.push(this.bus.subscribe(subject, (m) => this.captured(held, m.data)));
     }
-    held.capture = { connectionId, subscriptions };
+  }
+
+  private stopCapture(held: HeldSession): void {
+    if (!held.capture) return;
+    held.stopCapture();
+    this.announcer?.drop(held.clientId);
+  }
+
+  /** A message a gateway sent for `clientId` (a confirmed capture): stored like one from the bus, if captured here. */
+  private capturedFor(clientId: string, message: Uint8Array): Promise<void> | undefined {
+    const held = this.held.get(clientId);
+    return held?.capture ? this.captured(held, message) : undefined;
   }
 
   /**
@@ -696,7 +740,7 @@ export class SessionService implements SessionApi {
 
   /** Ends a held session here: capture stopped, its captures settled, its pending will published (the session ended, MQTT 5.0 §3.1.3.2.2). */
   private async endHeld(held: HeldSession, publishWill: boolean): Promise<void> {
-    held.stopCapture();
+    this.stopCapture(held);
     await this.settle(held);
     held.ended = true;
     if (this.held.get(held.clientId) === held) this.held.delete(held.clientId);
@@ -892,7 +936,7 @@ export class SessionService implements SessionApi {
       if (renewed[i]) continue;
       await this.serializer.run(held.clientId, async () => {
         if (this.held.get(held.clientId) !== held) return;
-        held.stopCapture();
+        this.stopCapture(held);
         await this.settle(held);
         held.ended = true;
         this.held.delete(held.clientId);

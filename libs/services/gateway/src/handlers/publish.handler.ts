@@ -73,9 +73,9 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     if (properties) message.properties = properties;
     if (properties?.messageExpiryInterval !== undefined) message.expiresAt = now + properties.messageExpiryInterval * 1000;
   }
-  const { retained } = await routeMessage(ctx, message);
+  const { retained, captured } = await routeMessage(ctx, message);
   if (conn.isClosed || packet.qos === 0) return;
-  const handedOver = settled(ctx, conn);
+  const handedOver = settled(ctx, conn, captured);
   // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
   // (kept now, not at the PUBREC: a DUP arriving meanwhile is the same message [MQTT-4.3.3-10])
   if (packet.qos === 2 && (retained || conn.protocolVersion !== 5)) conn.awaitingRel.set(packet.messageId ?? 0, now);
@@ -86,13 +86,14 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
 /**
  * [MQTT-4.3.2-2] [MQTT-4.3.3-9] the PUBACK/PUBREC hands the message over to
  * us: first the bus must have it (standalone: offline sessions' copies
- * committed to the store; NATS: the server has it). If it cannot, no ack is
+ * committed to the store; NATS: the server has it, and the session service
+ * stored the offline sessions' copies, `captured`). If it cannot, no ack is
  * sent and the connection is closed, so the client sends it again (DUP) when
  * it reconnects.
  */
-async function settled(ctx: GatewayContext, conn: Connection): Promise<boolean> {
+async function settled(ctx: GatewayContext, conn: Connection, captured: Promise<void> | undefined): Promise<boolean> {
   try {
-    await ctx.bus.settle();
+    await Promise.all([ctx.bus.settle(), captured]);
     return true;
   } catch (err) {
     ctx.logger.warn('message not handed to the bus: closing without acknowledging it', { clientId: conn.clientId, error: err });
