@@ -131,6 +131,32 @@ describe('NatsBus across a nats-server restart', () => {
     expect(received.map((m) => m.subject)).toEqual(['restart.after']);
   });
 
+  it('settle fails for a publish made across a connection loss, even when a later flush succeeds on the new connection (nats.js drops its send buffer on redial)', async () => {
+    server = await startNatsServer();
+    const publisher = await NatsBus.connect({ servers: server.url, name: 'publisher', logger: silentLogger });
+    buses.push(publisher);
+    const reconnecting = untilState(publisher, 'reconnecting');
+    await server.kill('SIGKILL');
+    // published before the bus noticed the loss: its settle must not succeed on the next connection
+    publisher.publish('loss.x', new TextEncoder().encode('unnoticed'));
+    const unnoticed = publisher.settle().then(
+      () => 'settled',
+      (err: unknown) => (err instanceof ServiceUnavailableError ? 'refused' : `failed: ${String(err)}`),
+    );
+    await reconnecting;
+    // while reconnecting, a settle is refused at once
+    publisher.publish('loss.x', new TextEncoder().encode('while reconnecting'));
+    await expect(publisher.settle()).rejects.toThrow(ServiceUnavailableError);
+
+    const connected = untilState(publisher, 'connected');
+    await server.start();
+    await connected;
+    expect(await unnoticed).toBe('refused');
+    // a publish after the reconnect settles again
+    publisher.publish('loss.x', new TextEncoder().encode('after'));
+    await expect(publisher.settle()).resolves.toBeUndefined();
+  });
+
   it('keeps retrying at boot until NATS comes up, logging each failed attempt', async () => {
     const port = await freePort();
     const lines: string[] = [];

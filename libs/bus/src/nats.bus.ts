@@ -26,14 +26,17 @@ export interface NatsBusOptions {
  * Once connected it reconnects forever: a broker must ride out a NATS
  * restart, and nats.js re-sends every subscription on reconnect, so
  * subscriptions made through this class survive it (tested in
- * nats.bus.int.spec.ts). Publishes made while reconnecting are buffered by
- * nats.js and sent after the reconnect.
+ * nats.bus.int.spec.ts). Publishes made while reconnecting may be lost:
+ * nats.js (2.29) empties its send buffer each time it redials, so `settle`
+ * fails for anything published across a connection loss.
  */
 export class NatsBus implements Bus {
   private current: BusState = 'connected';
   /** The flush round trip out now, and the one queued behind it (see `settle`). */
   private flushing: Promise<void> | undefined;
   private nextFlush: Promise<void> | undefined;
+  /** Counts connection losses (and failed flushes): a settle across one cannot vouch for its publishes. */
+  private connectionLosses = 0;
   private readonly listeners: ((state: BusState) => void)[] = [];
   private readonly watching: Promise<void>;
   /**
@@ -170,21 +173,37 @@ export class NatsBus implements Bus {
 
   /**
    * The server has everything published before it (its subscribers' work is
-   * theirs: NATS does not wait for handlers). Rejects if the connection drops
-   * first. Callers share round trips: while one flush is out, later callers
-   * wait for the next one (which covers what they published), so a burst of
-   * QoS 1 PUBLISHes costs two PINGs, not one each.
+   * theirs: NATS does not wait for handlers). Rejects if the connection is
+   * not up, or drops before the server answered: nats.js throws away what
+   * it had not written when it redials, so a flush that succeeds on the new
+   * connection says nothing of publishes made before. Callers share round
+   * trips: while one flush is out, later callers wait for the next one
+   * (which covers what they published), so a burst of QoS 1 PUBLISHes costs
+   * two PINGs, not one each.
    */
   settle(): Promise<void> {
+    if (this.current !== 'connected') return Promise.reject(new ServiceUnavailableError('NATS is not connected'));
+    const losses = this.connectionLosses;
+    return this.sharedFlush().then(() => {
+      if (this.connectionLosses !== losses) throw new ServiceUnavailableError('NATS connection lost before the server confirmed');
+    });
+  }
+
+  private sharedFlush(): Promise<void> {
     if (!this.flushing) {
-      this.flushing = this.flush().finally(() => (this.flushing = undefined));
+      this.flushing = this.flush()
+        .catch((err: unknown) => {
+          this.connectionLosses++;
+          throw new ServiceUnavailableError('NATS connection lost before the server confirmed', { cause: err });
+        })
+        .finally(() => (this.flushing = undefined));
       return this.flushing;
     }
     this.nextFlush ??= this.flushing
       .catch(() => undefined)
       .then(() => {
         this.nextFlush = undefined;
-        return this.settle();
+        return this.sharedFlush();
       });
     return this.nextFlush;
   }
@@ -229,6 +248,7 @@ export class NatsBus implements Bus {
           case 'disconnect':
           case 'reconnecting':
           case 'staleConnection':
+            this.connectionLosses++;
             this.setState('reconnecting', { event: status.type, server: status.data });
             break;
           case 'reconnect':

@@ -11,6 +11,8 @@
  * traffic, and the messages inside a request keep their bus encoding.
  */
 
+import { captureInstanceKey } from './subjects';
+
 /** An instance's announcement on `subjects.captureInterest`. */
 export interface CaptureInterest {
   /** The session-service instance (its lease owner name): requests go to `subjects.captureRequests(instance)`. */
@@ -108,6 +110,43 @@ export function decodeCaptureReply(data: Uint8Array): CaptureReply {
   const { batch } = parseObject(data, 'capture reply');
   if (!isCount(batch)) throw new TypeError('capture reply without a batch');
   return { batch };
+}
+
+/**
+ * The bus header a gateway puts on a QoS 1/2 message it also sends in capture
+ * requests: for each instance it sends to, the life and the last
+ * announcement it had applied, in order, when it matched the message
+ * (`key:life:seq`, comma separated). An instance skips the bus copy for the
+ * sessions it announced up to that point, since the request brings the
+ * message in the gateway's order; the bus copy overtaking a request the
+ * gateway is still sending again would break the publisher's order.
+ */
+export const CAPTURE_STAMP_HEADER = 'mqp-capture';
+
+/** Bus headers as both sides see them (contracts does not depend on the bus lib). */
+export type BusHeadersLike = Record<string, string>;
+
+export interface CaptureStampEntry {
+  instance: string;
+  life: number;
+  seq: number;
+}
+
+export function formatCaptureStamp(entries: CaptureStampEntry[]): string {
+  return entries.map((e) => `${captureInstanceKey(e.instance)}:${e.life}:${e.seq}`).join(',');
+}
+
+/** The announcement of `instance` that a stamp says its gateway had applied; undefined when the stamp does not name it (or is malformed). */
+export function stampedAnnouncement(stamp: string | undefined, instance: string): { life: number; seq: number } | undefined {
+  if (!stamp) return undefined;
+  const key = captureInstanceKey(instance);
+  for (const entry of stamp.split(',')) {
+    const [k, life, seq] = entry.split(':');
+    if (k !== key) continue;
+    const parsed = { life: Number(life), seq: Number(seq) };
+    return isCount(parsed.life) && isCount(parsed.seq) ? parsed : undefined;
+  }
+  return undefined;
 }
 
 function parseObject(data: Uint8Array, what: string): Record<string, unknown> {

@@ -42,7 +42,7 @@ export const subjects = {
   captureSync: 'mqp.session.capture.sync',
   /** Capture requests for one session-service instance (CaptureRequest); hashed, an instance name is free text. */
   captureRequests(instance: string): string {
-    return `mqp.session.capture.req.${digest(instance, 16)}`;
+    return `mqp.session.capture.req.${captureInstanceKey(instance)}`;
   },
 } as const;
 
@@ -64,6 +64,11 @@ export const queueGroups = {
     return `mqp.share.${digest(`${group}\u0000${filter}`, 32)}`;
   },
 } as const;
+
+/** A session-service instance's name as one subject token and capture-stamp key. */
+export function captureInstanceKey(instance: string): string {
+  return digest(instance, 16);
+}
 
 function digest(text: string, hexChars: number): string {
   return createHash('sha256').update(text).digest('hex').slice(0, hexChars);

@@ -5,6 +5,7 @@ import {
   encodeCaptureInterest,
   encodeCaptureReply,
   encodeMessage,
+  stampedAnnouncement,
   subjects,
   type CaptureInterest,
 } from '@mqp/contracts';
@@ -65,6 +66,12 @@ describe('CaptureConfirmations', () => {
   let captures: CaptureConfirmations;
   let syncRequests: number;
 
+  /** What the publish pipeline does for a QoS 1/2 message: match, then confirm; undefined when no captured session matches. */
+  function confirm(topic: string, id: string): Promise<void> | undefined {
+    const match = captures.match(topic);
+    return match && captures.confirm(match, encoded(id, topic));
+  }
+
   beforeEach(async () => {
     bus = new InProcessBus();
     instance = new FakeInstance(bus);
@@ -79,13 +86,13 @@ describe('CaptureConfirmations', () => {
   afterEach(() => captures.stop());
 
   it('sends nothing for a topic no captured session subscribes to', () => {
-    expect(captures.confirm('b/x', encoded('m1'))).toBeUndefined();
-    expect(captures.confirm('$SYS/x', encoded('m2'))).toBeUndefined();
+    expect(confirm('b/x', 'm1')).toBeUndefined();
+    expect(confirm('$SYS/x', 'm2')).toBeUndefined();
   });
 
   it('settles a matching message once the capturing instance replied that it stored it', async () => {
     let settled = false;
-    const confirmed = captures.confirm('a/x', encoded('m1'))!.then(() => (settled = true));
+    const confirmed = confirm('a/x', 'm1')!.then(() => (settled = true));
     expect(settled).toBe(false);
     await confirmed;
     expect(instance.received).toEqual([{ id: 'm1', clientIds: ['c1'] }]);
@@ -94,7 +101,7 @@ describe('CaptureConfirmations', () => {
   it('while the instance is away the messages wait and are sent again; when it is back in a new life they go at once, in publish order', async () => {
     instance.online = false;
     const settled: string[] = [];
-    const all = ['m1', 'm2', 'm3'].map((id) => captures.confirm('a/x', encoded(id))!.then(() => settled.push(id)));
+    const all = ['m1', 'm2', 'm3'].map((id) => confirm('a/x', id)!.then(() => settled.push(id)));
     await new Promise((r) => setTimeout(r, 300)); // past one reply timeout: sent again, still no answer
     expect(settled).toEqual([]);
 
@@ -109,16 +116,16 @@ describe('CaptureConfirmations', () => {
 
   it('a session no longer captured (it resumed) releases what waited for it: its live subscription has the messages', async () => {
     instance.online = false;
-    const waiting = captures.confirm('a/x', encoded('m1'))!;
+    const waiting = confirm('a/x', 'm1')!;
     instance.announce('delta', [], ['c1']);
     await waiting;
     expect(instance.received).toEqual([]);
-    expect(captures.confirm('a/x', encoded('m2'))).toBeUndefined();
+    expect(confirm('a/x', 'm2')).toBeUndefined();
   });
 
   it('a session taken over by another instance moves there, with what waited for it', async () => {
     instance.online = false;
-    const waiting = captures.confirm('a/x', encoded('m1'))!;
+    const waiting = confirm('a/x', 'm1')!;
     const other: string[] = [];
     bus.subscribe(subjects.captureRequests('session-2'), (m) => {
       const request = decodeCaptureRequest(m.data);
@@ -139,8 +146,32 @@ describe('CaptureConfirmations', () => {
 
   it('refuses a message at once when too many wait, so the publisher gets no acknowledgement', async () => {
     instance.online = false;
-    for (let i = 0; i < 5; i++) void captures.confirm('a/x', encoded(`m${i}`));
-    await expect(captures.confirm('a/x', encoded('m5'))).rejects.toThrow(/too many/);
+    for (let i = 0; i < 5; i++) void confirm('a/x', `m${i}`);
+    await expect(confirm('a/x', 'm5')).rejects.toThrow(/too many/);
+  });
+
+  it('stamps the bus copy with the last announcement it applied in order, so the instance takes the message from the request', async () => {
+    expect(stampedAnnouncement(captures.match('a/x')!.stamp, INSTANCE)).toEqual({ life: 1, seq: 1 });
+    instance.announce('delta', [{ clientId: 'c2', filters: ['a/x'] }]);
+    await bus.flush();
+    expect(stampedAnnouncement(captures.match('a/x')!.stamp, INSTANCE)).toEqual({ life: 1, seq: 2 });
+    // after a gap the stamp stays at the last unbroken announcement: what came after it may be incomplete
+    instance.announce('delta', [{ clientId: 'c3', filters: ['a/#'] }], [], 9);
+    await bus.flush();
+    expect(captures.match('a/x')!.clientIds).toEqual(new Set(['c1', 'c2', 'c3']));
+    expect(stampedAnnouncement(captures.match('a/x')!.stamp, INSTANCE)).toEqual({ life: 1, seq: 2 });
+  });
+
+  it('withdraws a message whose publisher was not acknowledged after all: it is not sent again', async () => {
+    instance.online = false;
+    const message = encoded('m1');
+    const waiting = captures.confirm(captures.match('a/x')!, message);
+    captures.withdraw(message);
+    await waiting;
+    expect(captures.pendingCount).toBe(0);
+    instance.restart([{ clientId: 'c1', filters: ['a/#'] }]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(instance.received).toEqual([]);
   });
 
   it('ignores malformed announcements and replies (the bus is shared)', async () => {
@@ -148,6 +179,6 @@ describe('CaptureConfirmations', () => {
     bus.publish(subjects.captureReplies('gw-1'), Buffer.from('nope'));
     await bus.flush();
     await waitFor(() => true);
-    await expect(captures.confirm('a/x', encoded('m1'))).resolves.toBeUndefined();
+    await expect(confirm('a/x', 'm1')).resolves.toBeUndefined();
   });
 });

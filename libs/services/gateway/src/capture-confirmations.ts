@@ -3,9 +3,11 @@ import {
   decodeCaptureInterest,
   decodeCaptureReply,
   encodeCaptureRequest,
+  formatCaptureStamp,
   subjects,
   type CaptureInterest,
   type CaptureItem,
+  type CaptureStampEntry,
 } from '@mqp/contracts';
 import { TopicTrie } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
@@ -25,6 +27,12 @@ export interface CaptureConfirmationOptions {
   maxPending?: number;
   /** Sync requests (asking every instance for a full announcement) go out at most this often. */
   syncIntervalMs?: number;
+}
+
+/** What `match` found: the sessions to confirm with, and the stamp for the bus copy. */
+export interface CaptureMatch {
+  clientIds: ReadonlySet<string>;
+  stamp: string;
 }
 
 /** Requests are cut below NATS's default 1 MiB max_payload. */
@@ -79,7 +87,10 @@ export class CaptureConfirmations {
     );
     // announcements sent while the bus was away are lost: ask for everything again
     this.bus.onStateChange((state) => {
-      if (state === 'connected') this.requestSync();
+      if (state !== 'connected') return;
+      this.requestSync();
+      // what was sent while the bus was away is lost (nats.js drops it on redial): send it again now
+      this.wakeAll();
     });
     this.requestSync();
   }
@@ -96,19 +107,47 @@ export class CaptureConfirmations {
   }
 
   /**
-   * Sends `message` (as the bus carries it) to the instances capturing the
-   * sessions `topic` matches. Resolves once each has stored it; undefined
-   * when no captured session matches. Rejects at once when too many wait.
+   * The captured sessions `topic` matches, with the stamp for the message's
+   * bus headers (CAPTURE_STAMP_HEADER); undefined when none matches. The
+   * message then goes on the bus with the stamp, and to `confirm`.
    */
-  confirm(topic: string, message: Uint8Array): Promise<void> | undefined {
+  match(topic: string): CaptureMatch | undefined {
     if (this.sessions.size === 0) return undefined;
     const clientIds = new Set(this.filters.match(topic));
     if (clientIds.size === 0) return undefined;
+    const stamped: CaptureStampEntry[] = [];
+    for (const clientId of clientIds) {
+      const instance = this.sessions.get(clientId)!.instance;
+      const known = this.instances.get(instance);
+      if (known && !stamped.some((e) => e.instance === instance)) stamped.push({ instance, ...known });
+    }
+    return { clientIds, stamp: formatCaptureStamp(stamped) };
+  }
+
+  /**
+   * Sends `message` (as the bus carries it) to the instances capturing the
+   * sessions it matched. Resolves once each has stored it; rejects at once
+   * when too many wait.
+   */
+  confirm(match: CaptureMatch, message: Uint8Array): Promise<void> {
     if (this.pending.length >= this.maxPending) return Promise.reject(new Error('too many messages waiting for the session service'));
     return new Promise<void>((done) => {
-      this.pending.push({ message, clientIds, done });
+      this.pending.push({ message, clientIds: new Set(match.clientIds), done });
       this.sending ??= this.sendAll().finally(() => (this.sending = undefined));
     });
+  }
+
+  /**
+   * Gives up on a message whose publisher was not acknowledged after all
+   * (the bus lost it): the client sends it again as a new message, which
+   * would otherwise be stored twice for the offline sessions.
+   */
+  withdraw(message: Uint8Array): void {
+    const at = this.pending.findIndex((p) => p.message === message);
+    if (at < 0) return;
+    const [withdrawn] = this.pending.splice(at, 1);
+    withdrawn!.clientIds.clear();
+    withdrawn!.done();
   }
 
   private async sendAll(): Promise<void> {
@@ -205,16 +244,17 @@ export class CaptureConfirmations {
     }
     const known = this.instances.get(interest.instance);
     const newLife = known === undefined || known.life !== interest.life;
+    const expectedSeq = known === undefined ? undefined : known.seq + (interest.kind === 'delta' ? 1 : 0);
     if (interest.kind === 'full') {
       for (const [clientId, s] of this.sessions) if (s.instance === interest.instance) this.forget(clientId);
-    } else {
-      const expected = known === undefined ? undefined : known.seq + (interest.kind === 'delta' ? 1 : 0);
+    } else if (newLife || interest.seq !== expectedSeq) {
       // a missed announcement (or a life whose full one has not come): apply what came, and ask for everything
-      if (newLife || interest.seq !== expected) this.requestSync();
+      this.requestSync();
     }
     for (const { clientId, filters } of interest.set) this.capturedBy(clientId, interest.instance, filters);
     for (const clientId of interest.drop) if (this.sessions.get(clientId)?.instance === interest.instance) this.forget(clientId);
-    if (interest.kind === 'full' || !newLife) this.instances.set(interest.instance, { life: interest.life, seq: interest.seq });
+    // only an unbroken sequence counts: the bus copies' stamps promise every announcement up to it was applied
+    if (interest.kind === 'full' || (!newLife && interest.seq === expectedSeq)) this.instances.set(interest.instance, { life: interest.life, seq: interest.seq });
     // an instance back in a new life gets what waited for it now, not after the reply timeout
     if (newLife) this.wakeAll();
   }

@@ -1,4 +1,4 @@
-import { encodeMessage, subjects } from '@mqp/contracts';
+import { CAPTURE_STAMP_HEADER, encodeMessage, subjects } from '@mqp/contracts';
 import { isSysTopic } from '@mqp/protocol';
 import { contextFromTraceparent, injectHeaders, SpanKind, withSpan } from '@mqp/telemetry';
 import type { Message } from '@mqp/model';
@@ -33,6 +33,8 @@ export interface RouteResult {
   retained: boolean;
   /** Split mode, QoS 1/2 for offline persistent sessions: settles once the session service stored it (CaptureConfirmations). */
   captured?: Promise<void>;
+  /** The bus encoding, with `captured`: what to withdraw if the publisher is not acknowledged after all. */
+  encoded?: Uint8Array;
 }
 
 /**
@@ -61,8 +63,15 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
     }
   }
   const encoded = encodeMessage(message);
-  ctx.bus.publish(subjects.message(message.topic), encoded, injectHeaders({}));
+  const headers = injectHeaders({});
+  // split mode: a QoS 1/2 message for offline sessions also goes to their session service, after its bus copy
+  const capture = message.qos > 0 ? ctx.captures?.match(message.topic) : undefined;
+  if (capture) headers[CAPTURE_STAMP_HEADER] = capture.stamp;
+  ctx.bus.publish(subjects.message(message.topic), encoded, headers);
   ctx.metrics.received.inc();
-  const captured = message.qos > 0 ? ctx.captures?.confirm(message.topic, encoded) : undefined;
-  return captured ? { retained, captured } : { retained };
+  if (!capture) return { retained };
+  const captured = ctx.captures!.confirm(capture, encoded);
+  // awaited only after the bus settled: a refusal meanwhile is not an unhandled rejection
+  captured.catch(() => undefined);
+  return { retained, captured, encoded };
 }

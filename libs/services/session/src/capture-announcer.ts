@@ -1,5 +1,5 @@
 import type { Bus, BusSubscription } from '@mqp/bus';
-import { encodeCaptureInterest, subjects, type CaptureInterest } from '@mqp/contracts';
+import { CAPTURE_STAMP_HEADER, encodeCaptureInterest, stampedAnnouncement, subjects, type BusHeadersLike, type CaptureInterest } from '@mqp/contracts';
 import type { Logger } from '@mqp/runtime';
 
 /**
@@ -13,6 +13,8 @@ import type { Logger } from '@mqp/runtime';
  */
 export class CaptureAnnouncer {
   private readonly captured = new Map<string, string[]>();
+  /** client id → the announcement that last told the gateways of it (a gateway past it sends its messages in requests). */
+  private readonly announcedIn = new Map<string, number>();
   private readonly life: number;
   private seq = 0;
   private changes = new Map<string, string[] | undefined>();
@@ -52,6 +54,8 @@ export class CaptureAnnouncer {
 
   /** This instance captures `clientId` for these filters (from now on, or with new filters). */
   set(clientId: string, filters: string[]): void {
+    // until these filters are announced, no gateway's request can be counted on for them
+    this.announcedIn.delete(clientId);
     this.captured.set(clientId, filters);
     this.changes.set(clientId, filters);
     this.schedule();
@@ -59,6 +63,7 @@ export class CaptureAnnouncer {
 
   /** This instance no longer captures `clientId`. */
   drop(clientId: string): void {
+    this.announcedIn.delete(clientId);
     if (!this.captured.delete(clientId)) return;
     this.changes.set(clientId, undefined);
     this.schedule();
@@ -111,8 +116,22 @@ export class CaptureAnnouncer {
     if (part.length > 0 || drop.length > 0 || kind !== 'delta') this.publishPart(kind, part, drop);
   }
 
+  /**
+   * True when the gateway that put this message on the bus had heard of
+   * `clientId` here (its CAPTURE_STAMP_HEADER is at or past the announcement
+   * of it, in this life): a capture request brings the message, in that
+   * gateway's order, so the bus copy is not needed.
+   */
+  requestBrings(clientId: string, headers: BusHeadersLike | undefined): boolean {
+    const announced = this.announcedIn.get(clientId);
+    if (announced === undefined) return false;
+    const stamp = stampedAnnouncement(headers?.[CAPTURE_STAMP_HEADER], this.instance);
+    return stamp !== undefined && stamp.life === this.life && stamp.seq >= announced;
+  }
+
   private publishPart(kind: CaptureInterest['kind'], set: CaptureInterest['set'], drop: string[]): void {
     if (kind !== 'tick') this.seq++;
+    for (const { clientId } of set) this.announcedIn.set(clientId, this.seq);
     try {
       this.bus.publish(subjects.captureInterest, encodeCaptureInterest({ instance: this.instance, life: this.life, seq: this.seq, kind, set, drop }));
     } catch (err) {

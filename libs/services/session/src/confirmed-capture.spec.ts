@@ -1,5 +1,8 @@
 import { InProcessBus } from '@mqp/bus';
 import {
+  CAPTURE_STAMP_HEADER,
+  formatCaptureStamp,
+  type CaptureStampEntry,
   decodeCaptureInterest,
   decodeCaptureReply,
   encodeCaptureRequest,
@@ -106,6 +109,24 @@ describe('SessionService confirmed capture (split mode)', () => {
     request(8, ['c1'], message('m1'), message('m2', 2));
     await waitFor(() => replies.includes(8));
     expect(await queues.list('c1')).toHaveLength(2);
+  });
+
+  it('takes a message from the request, not its bus copy, when the gateway had heard of the session (stamp at or past its announcement)', async () => {
+    const s = await startService();
+    await wentOffline(s);
+    await waitFor(() => announced.some((a) => a.set.some((c) => c.clientId === 'c1')));
+    const { life, seq } = announced.find((a) => a.set.some((c) => c.clientId === 'c1'))!;
+    const onBus = (m: Message, stamp: CaptureStampEntry | undefined): void =>
+      bus.publish(subjects.message(m.topic), encodeMessage(m), stamp ? { [CAPTURE_STAMP_HEADER]: formatCaptureStamp([stamp]) } : {});
+
+    onBus(message('informed'), { instance: INSTANCE, life, seq });
+    onBus(message('before-announcement'), { instance: INSTANCE, life, seq: seq - 1 });
+    onBus(message('other-life'), { instance: INSTANCE, life: life - 1, seq: seq + 5 });
+    onBus(message('other-instance'), { instance: 'session-2', life, seq });
+    onBus(message('unstamped'), undefined);
+    await bus.settle();
+    // the informed gateway's request brings its message in its own order: the bus copy would overtake what it resends
+    expect((await queues.list('c1')).map((e) => e.message.id)).toEqual(['before-announcement', 'other-life', 'other-instance', 'unstamped']);
   });
 
   it('confirms a request naming a session it does not capture without storing anything (it resumed meanwhile)', async () => {

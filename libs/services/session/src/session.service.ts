@@ -642,7 +642,12 @@ export class SessionService implements SessionApi {
   private subscribeCapture(held: HeldSession): void {
     if (!held.capture) return;
     for (const sub of held.subscriptions) {
-      for (const subject of subjects.messagesFor(sub.filter)) held.capture.subscriptions.push(this.bus.subscribe(subject, (m) => this.captured(held, m.data)));
+      for (const subject of subjects.messagesFor(sub.filter)) {
+        held.capture.subscriptions.push(
+          // a message a gateway also sends in a capture request is taken from the request, in that gateway's order
+          this.bus.subscribe(subject, (m) => (this.announcer?.requestBrings(held.clientId, m.headers) ? undefined : this.captured(held, m.data))),
+        );
+      }
     }
   }
 
@@ -673,9 +678,10 @@ export class SessionService implements SessionApi {
       // only QoS 1 and 2 are kept for an offline session (QoS 0 may be dropped, MQTT 5.0 §3.1.2.4)
       if (qos === undefined || qos === 0) return undefined;
       held.buffer.push({ message, qos });
-      held.bufferStored ??= storedSignal();
+      // taken before drain(), which hands this batch (and clears bufferStored) before its first await
+      const stored = (held.bufferStored ??= storedSignal());
       if (!held.draining) held.draining = this.drain(held);
-      return held.bufferStored.promise;
+      return stored.promise;
     } catch (err) {
       this.logger.warn('captured message not kept', { clientId: held.clientId, err });
       return undefined;

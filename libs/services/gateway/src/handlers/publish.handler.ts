@@ -5,7 +5,7 @@ import type { IPublishPacket } from 'mqtt-packet';
 import type { Connection } from '../connection';
 import { LIMITS, type GatewayContext } from '../gateway-context';
 import { messagePropertiesOf } from '../publish-codec';
-import { mayPublish, routeMessage, withPublishSpan } from '../publish-pipeline';
+import { mayPublish, routeMessage, withPublishSpan, type RouteResult } from '../publish-pipeline';
 import { resolveInboundAlias } from '../topic-alias';
 import { sendWithReasonString } from '../reason-string';
 
@@ -73,9 +73,10 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
     if (properties) message.properties = properties;
     if (properties?.messageExpiryInterval !== undefined) message.expiresAt = now + properties.messageExpiryInterval * 1000;
   }
-  const { retained, captured } = await routeMessage(ctx, message);
+  const routed = await routeMessage(ctx, message);
+  const { retained } = routed;
   if (conn.isClosed || packet.qos === 0) return;
-  const handedOver = settled(ctx, conn, captured);
+  const handedOver = settled(ctx, conn, packet, routed);
   // [MQTT-4.3.3-9] QoS 2 (method A): forwarded once, the packet id kept until PUBREL, PUBREC sent
   // (kept now, not at the PUBREC: a DUP arriving meanwhile is the same message [MQTT-4.3.3-10])
   if (packet.qos === 2 && (retained || conn.protocolVersion !== 5)) conn.awaitingRel.set(packet.messageId ?? 0, now);
@@ -91,11 +92,16 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
  * sent and the connection is closed, so the client sends it again (DUP) when
  * it reconnects.
  */
-async function settled(ctx: GatewayContext, conn: Connection, captured: Promise<void> | undefined): Promise<boolean> {
+async function settled(ctx: GatewayContext, conn: Connection, packet: IPublishPacket, routed: RouteResult): Promise<boolean> {
   try {
-    await Promise.all([ctx.bus.settle(), captured]);
+    await ctx.bus.settle();
+    if (routed.captured) await routed.captured;
     return true;
   } catch (err) {
+    // not acknowledged, so the client sends it again as a new message: this attempt is forgotten (a QoS 2 id kept
+    // would make the resend look like a duplicate and never forward it; a capture still pending would store it twice)
+    if (packet.qos === 2) conn.awaitingRel.delete(packet.messageId ?? 0);
+    if (routed.encoded) ctx.captures?.withdraw(routed.encoded);
     ctx.logger.warn('message not handed to the bus: closing without acknowledging it', { clientId: conn.clientId, error: err });
     conn.disconnect(ReasonCode.UnspecifiedError, 'bus_unavailable');
     return false;
