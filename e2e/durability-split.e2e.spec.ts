@@ -8,6 +8,7 @@
 import { httpStatus, startSplit, type Deployment } from '@mqp/testing';
 import { closeAllClients, connectWithInbox, type Inbox } from './support/mqtt-clients';
 import { NumberedPublisher } from './support/numbered-publisher';
+import { until } from './support/until';
 
 const PERSISTENT = { clean: false, protocolVersion: 5 as const, properties: { sessionExpiryInterval: 300 } };
 
@@ -21,14 +22,6 @@ const PACE_MS = 25;
 const WINDOW = 5;
 /** Acknowledged messages each publisher must get between two faults: publishing went on, not stalled. */
 const ACKS_BETWEEN_FAULTS = 25;
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** What a subscriber got from its publishers, as the lines a failure should show. */
 interface Verdict {

@@ -9,18 +9,11 @@ import type { MqttClient } from 'mqtt';
 import { httpStatus, startSplit, type Deployment } from '@mqp/testing';
 import type { IDisconnectPacket } from 'mqtt-packet';
 import { CuttableProxy } from './support/cuttable-proxy';
+import { until } from './support/until';
 import { closeAllClients, connectClient, connectWithInbox, type Inbox } from './support/mqtt-clients';
 
 /** Short heartbeats so a dead gateway is found in ~1 s (3 missed intervals). */
 const HEARTBEAT_MS = 300;
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Publishes probe messages until `inbox` has one (routing works end to end), without a fixed sleep. */
 async function probeUntilRouted(pub: MqttClient, inbox: Inbox, topic: string, timeoutMs: number): Promise<void> {

@@ -31,7 +31,8 @@ export interface CaptureConfirmationOptions {
 
 /** What `match` found: the sessions to confirm with, and the stamp for the bus copy. */
 export interface CaptureMatch {
-  clientIds: ReadonlySet<string>;
+  /** A set of its own: `confirm` takes it over as the sessions still to confirm with. */
+  clientIds: Set<string>;
   stamp: string;
 }
 
@@ -132,7 +133,7 @@ export class CaptureConfirmations {
   confirm(match: CaptureMatch, message: Uint8Array): Promise<void> {
     if (this.pending.length >= this.maxPending) return Promise.reject(new Error('too many messages waiting for the session service'));
     return new Promise<void>((done) => {
-      this.pending.push({ message, clientIds: new Set(match.clientIds), done });
+      this.pending.push({ message, clientIds: match.clientIds, done });
       this.sending ??= this.sendAll().finally(() => (this.sending = undefined));
     });
   }
