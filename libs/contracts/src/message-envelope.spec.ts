@@ -26,14 +26,25 @@ const full: Message = {
   },
 };
 
+/** The envelope as another process receives it: the same bytes in a new buffer (this process remembers what it encoded). */
+function received(bytes: Buffer): Buffer {
+  return Buffer.from(bytes);
+}
+
 describe('message envelope', () => {
   it('round-trips a message with every field, binary payload and ordered user properties', () => {
-    expect(decodeMessage(encodeMessage(full))).toEqual(full);
+    expect(decodeMessage(received(encodeMessage(full)))).toEqual(full);
+  });
+
+  it('hands back the message itself for bytes this process encoded (standalone: the in-process bus passes them on)', () => {
+    const bytes = encodeMessage(full);
+    expect(decodeMessage(bytes)).toBe(full);
+    expect(decodeMessage(received(bytes))).not.toBe(full);
   });
 
   it('round-trips a minimal message without properties or expiry', () => {
     const { properties: _p, expiresAt: _e, ...minimal } = full;
-    const decoded = decodeMessage(encodeMessage({ ...minimal, qos: 0, retain: false, payload: Buffer.alloc(0) }));
+    const decoded = decodeMessage(received(encodeMessage({ ...minimal, qos: 0, retain: false, payload: Buffer.alloc(0) })));
     expect(decoded).toEqual({ ...minimal, qos: 0, retain: false, payload: Buffer.alloc(0) });
     expect('properties' in decoded || 'expiresAt' in decoded).toBe(false);
   });

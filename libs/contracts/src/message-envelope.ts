@@ -21,10 +21,13 @@ interface WireProperties extends Omit<MessageProperties, 'correlationData'> {
 }
 
 export function encodeMessage(message: Message): Buffer {
-  const id = Buffer.from(message.id, 'utf8');
-  const topic = Buffer.from(message.topic, 'utf8');
-  const clientId = Buffer.from(message.origin.clientId, 'utf8');
-  const gatewayId = Buffer.from(message.origin.gatewayId, 'utf8');
+  // strings are measured, then written straight into the one buffer (no intermediate Buffer per field: hot path)
+  const { id, topic } = message;
+  const { clientId, gatewayId } = message.origin;
+  const idLength = Buffer.byteLength(id, 'utf8');
+  const topicLength = Buffer.byteLength(topic, 'utf8');
+  const clientIdLength = Buffer.byteLength(clientId, 'utf8');
+  const gatewayIdLength = Buffer.byteLength(gatewayId, 'utf8');
   const properties = message.properties && hasAny(message.properties) ? Buffer.from(JSON.stringify(toWire(message.properties)), 'utf8') : undefined;
   let flags = message.qos & 0b11;
   if (message.retain) flags |= FLAG_RETAIN;
@@ -32,26 +35,69 @@ export function encodeMessage(message: Message): Buffer {
   if (properties) flags |= FLAG_PROPERTIES;
 
   const size =
-    2 + 2 + id.length + 2 + topic.length + 2 + clientId.length + 2 + gatewayId.length + 8 +
+    2 + 2 + idLength + 2 + topicLength + 2 + clientIdLength + 2 + gatewayIdLength + 8 +
     (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0) + message.payload.length;
   const out = Buffer.allocUnsafe(size);
-  let at = out.writeUInt8(VERSION, 0);
-  at = out.writeUInt8(flags, at);
-  for (const part of [id, topic, clientId, gatewayId]) {
-    at = out.writeUInt16BE(part.length, at);
-    at += part.copy(out, at);
-  }
+  out[0] = VERSION;
+  out[1] = flags;
+  let at = writeString(out, 2, id, idLength);
+  at = writeString(out, at, topic, topicLength);
+  at = writeString(out, at, clientId, clientIdLength);
+  at = writeString(out, at, gatewayId, gatewayIdLength);
   at = out.writeDoubleBE(message.createdAt, at);
   if (message.expiresAt !== undefined) at = out.writeDoubleBE(message.expiresAt, at);
   if (properties) {
     at = out.writeUInt32BE(properties.length, at);
     at += properties.copy(out, at);
   }
-  message.payload.copy(out, at);
+  out.set(message.payload, at);
+  encodedHere.set(out, message);
   return out;
 }
 
+/**
+ * The last envelopes this process encoded, with their messages. In
+ * standalone mode the in-process bus hands subscribers the very bytes that
+ * were published, a moment later, so decoding them again (every gateway
+ * subscription, the session service's capture) is skipped; over NATS the
+ * bytes are new and decoded as usual. A small ring rather than a WeakMap: a
+ * WeakMap entry per message doubled the collector's work under load. Messages
+ * are never mutated once built, so one object can be shared.
+ */
+const RECENT_ENVELOPES = 64;
+
+class RecentEnvelopes {
+  private readonly envelopes: (Uint8Array | undefined)[] = new Array(RECENT_ENVELOPES).fill(undefined);
+  private readonly messages: (Message | undefined)[] = new Array(RECENT_ENVELOPES).fill(undefined);
+  private next = 0;
+
+  set(envelope: Uint8Array, message: Message): void {
+    this.envelopes[this.next] = envelope;
+    this.messages[this.next] = message;
+    this.next = (this.next + 1) % RECENT_ENVELOPES;
+  }
+
+  /** Newest first: the bus delivers what was just published. */
+  get(envelope: Uint8Array): Message | undefined {
+    for (let n = 1; n <= RECENT_ENVELOPES; n++) {
+      const i = (this.next - n + RECENT_ENVELOPES) % RECENT_ENVELOPES;
+      if (this.envelopes[i] === envelope) return this.messages[i];
+    }
+    return undefined;
+  }
+}
+
+const encodedHere = new RecentEnvelopes();
+
+/** A u16 length and the UTF-8 bytes of `value` (`length` of them) at `at`; returns the offset after them. */
+function writeString(out: Buffer, at: number, value: string, length: number): number {
+  out.writeUInt16BE(length, at);
+  return at + 2 + out.write(value, at + 2, length, 'utf8');
+}
+
 export function decodeMessage(data: Uint8Array): Message {
+  const known = encodedHere.get(data);
+  if (known !== undefined) return known;
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
   const flags = buf.readUInt8(1);

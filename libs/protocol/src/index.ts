@@ -6,3 +6,4 @@ export * from './reason-codes';
 export * from './packet-reader';
 export * from './utf8-string';
 export * from './property-table';
+export * from './packet-writer';

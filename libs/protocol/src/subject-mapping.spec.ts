@@ -9,6 +9,8 @@ const TOPICS: Array<{ topic: string; subject: string }> = [
   { topic: 'a//b', subject: 'a.~.b' },
   { topic: '/a/', subject: '~.a.~' },
   { topic: '/a', subject: '~.a' },
+  { topic: 'a/', subject: 'a.~' },
+  { topic: 'a/b/', subject: 'a.b.~' },
   { topic: 'a.b', subject: 'a~2Eb' },
   { topic: '.', subject: '~2E' },
   { topic: '*', subject: '~2A' },

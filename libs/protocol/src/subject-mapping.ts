@@ -105,6 +105,22 @@ function unescapeToken(token: string): string {
   return out;
 }
 
+/** Whether some level of `topic` is empty or has a character to escape; most topics have neither, and map by one replace. */
+function needsEscaping(topic: string): boolean {
+  let levelStart = true;
+  for (let i = 0; i < topic.length; i++) {
+    const c = topic.charCodeAt(i);
+    if (c === 0x2f) {
+      if (levelStart) return true;
+      levelStart = true;
+      continue;
+    }
+    if (mustEscape(c)) return true;
+    levelStart = false;
+  }
+  return levelStart;
+}
+
 /** Whether a subject fits MAX_SUBJECT_BYTES; a UTF-16 code unit is at most 3 UTF-8 bytes, so short ones are not measured. */
 function fits(subject: string): boolean {
   return subject.length * 3 <= MAX_SUBJECT_BYTES || Buffer.byteLength(subject, 'utf8') <= MAX_SUBJECT_BYTES;
@@ -116,7 +132,7 @@ function fits(subject: string): boolean {
  * must be a valid topic name.
  */
 export function topicToSubject(topic: string): string {
-  const subject = topic.split('/').map(escapeLevel).join('.');
+  const subject = needsEscaping(topic) ? topic.split('/').map(escapeLevel).join('.') : topic.replaceAll('/', '.');
   return fits(subject) ? subject : LONG_TOPIC_SUBJECT;
 }
 

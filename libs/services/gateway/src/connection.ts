@@ -1,6 +1,6 @@
 import type { ClientCertificate, ConnectionAclRule } from '@mqp/contracts';
 import { newId, type ProtocolVersion, type QoS } from '@mqp/model';
-import { PacketReader, ReasonCode, type ProtocolViolation } from '@mqp/protocol';
+import { encodeSimplePacket, PacketReader, ReasonCode, type ProtocolViolation } from '@mqp/protocol';
 import { generate, type IAuthPacket, type IConnectPacket, type Packet } from 'mqtt-packet';
 import { AuthorizationCache } from './authorization-cache';
 import { LIMITS, type GatewayContext } from './gateway-context';
@@ -210,7 +210,7 @@ export class Connection {
   }
 
   send(packet: Packet): void {
-    this.writeBytes(generate(packet, { protocolVersion: this.protocolVersion }));
+    this.writeBytes(encodeSimplePacket(packet, this.protocolVersion) ?? generate(packet, { protocolVersion: this.protocolVersion }));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Message, MessageProperties, ProtocolVersion, QoS, UserProperty } from '@mqp/model';
+import { encodePublish } from '@mqp/protocol';
 import { generate, type IPublishPacket, type UserProperties } from 'mqtt-packet';
 
 /**
@@ -69,6 +70,12 @@ export interface SerializedPublish {
 }
 
 export function serializePublish(message: Message, variant: PublishVariant): SerializedPublish {
+  if (variant.protocolVersion !== 5 || !(message.properties || variant.subscriptionIds || variant.topicAlias !== undefined)) {
+    // the common case, no properties: written directly (packet-writer)
+    const packetId = variant.qos > 0 ? PLACEHOLDER_PACKET_ID : undefined;
+    const bytes = encodePublish({ topic: message.topic, qos: variant.qos, retain: variant.retain, packetId, protocolVersion: variant.protocolVersion }, message.payload);
+    return { bytes, packetIdOffset: variant.qos > 0 ? packetIdOffsetOf(bytes) : -1 };
+  }
   const packet: IPublishPacket = {
     cmd: 'publish',
     topic: variant.topicAlias !== undefined && variant.aliasKnown === true ? '' : message.topic,
@@ -78,9 +85,7 @@ export function serializePublish(message: Message, variant: PublishVariant): Ser
     dup: false,
   };
   if (variant.qos > 0) packet.messageId = PLACEHOLDER_PACKET_ID;
-  if (variant.protocolVersion === 5 && (message.properties || variant.subscriptionIds || variant.topicAlias !== undefined)) {
-    packet.properties = outgoingProperties(message, variant);
-  }
+  packet.properties = outgoingProperties(message, variant);
   const bytes = generate(packet, { protocolVersion: variant.protocolVersion });
   return { bytes, packetIdOffset: variant.qos > 0 ? packetIdOffsetOf(bytes) : -1 };
 }
