@@ -4,14 +4,10 @@ import { ReasonCode } from './reason-codes';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
-function reader(options: Partial<PacketReaderOptions> = {}) {
+function reader(options: PacketReaderOptions = {}) {
   const packets: Packet[] = [];
   const errors: ProtocolViolation[] = [];
-  const r = new PacketReader({
-    onPacket: (p) => packets.push(p),
-    onError: (e) => errors.push(e),
-    ...options,
-  });
+  const r = new PacketReader({ packetRead: (p) => packets.push(p), packetRefused: (e) => errors.push(e) }, options);
   return { r, packets, errors };
 }
 
@@ -203,11 +199,13 @@ describe('PacketReader golden packets', () => {
   });
 
   it('keeps parsing as the CONNECT said even if a handler changes the CONNECT packet', () => {
-    const { r, packets } = reader({
-      onPacket: (p) => {
+    const packets: Packet[] = [];
+    const r = new PacketReader({
+      packetRead: (p) => {
         packets.push(p);
         if (p.cmd === 'connect') p.protocolVersion = 4;
       },
+      packetRefused: () => undefined,
     });
     r.push(Buffer.concat([GOLDEN[1]!.bytes, GOLDEN[3]!.bytes]));
     expect(packets[1]).toEqual(GOLDEN[3]!.packet);
@@ -428,10 +426,10 @@ describe('PacketReader refuses malformed input', () => {
   it('does not let a throwing packet handler escape push', () => {
     const errors: ProtocolViolation[] = [];
     const r = new PacketReader({
-      onPacket: () => {
+      packetRead: () => {
         throw new Error('handler bug');
       },
-      onError: (e) => errors.push(e),
+      packetRefused: (e) => errors.push(e),
     });
     expect(() => r.push(hex(PINGREQ + PINGREQ))).not.toThrow();
     expect(errors).toEqual([expect.objectContaining({ reason: 'protocol_error', message: expect.stringContaining('handler bug') })]);
@@ -439,8 +437,8 @@ describe('PacketReader refuses malformed input', () => {
 
   it('does not let a throwing error handler escape push', () => {
     const r = new PacketReader({
-      onPacket: () => undefined,
-      onError: () => {
+      packetRead: () => undefined,
+      packetRefused: () => {
         throw new Error('handler bug');
       },
     });

@@ -37,13 +37,17 @@ export interface ProtocolViolation {
 
 export type ProtocolVersionNumber = 3 | 4 | 5;
 
+/** Where a reader hands what it read (the connection, in the gateway: one object, no closures per reader). */
+export interface PacketSink {
+  packetRead(packet: Packet): void;
+  packetRefused(err: ProtocolViolation): void;
+}
+
 export interface PacketReaderOptions {
   /** How to parse until a CONNECT says otherwise; default 4 (MQTT 3.1.1). */
   protocolVersion?: ProtocolVersionNumber;
   /** Largest whole packet (fixed header included) accepted; default 1 MiB (HOSTILE-INPUTS.md, EMQX 1 MB). */
   maxPacketSize?: number;
-  onPacket(packet: Packet): void;
-  onError(err: ProtocolViolation): void;
 }
 
 export const DEFAULT_MAX_PACKET_SIZE = 1024 * 1024;
@@ -142,12 +146,27 @@ function resetParser(parser: StrictParser): void {
   parser._pos = 0;
 }
 
+/**
+ * The parser settings per (protocol version, bridge mode), shared by every
+ * reader: mqtt-packet only reads them (it replaces, never changes, the
+ * object when it parses a CONNECT), so a copy per connection was waste.
+ */
+const SHARED_SETTINGS = new Map<string, ParserInternals['settings']>();
+
+function parserSettings(protocolVersion: ProtocolVersionNumber, bridgeMode: boolean): ParserInternals['settings'] {
+  const key = `${protocolVersion}${bridgeMode ? 'b' : ''}`;
+  let settings = SHARED_SETTINGS.get(key);
+  if (settings === undefined) {
+    settings = { protocolVersion, bridgeMode };
+    SHARED_SETTINGS.set(key, settings);
+  }
+  return settings;
+}
+
 export class PacketReader {
   /** The parser settings of this connection (mqtt-packet reads protocolVersion from them). */
   private settings: ParserInternals['settings'];
   private readonly maxPacketSize: number;
-  private readonly onPacket: (packet: Packet) => void;
-  private readonly onError: (err: ProtocolViolation) => void;
 
   private stopped = false;
   /** First byte of the packet being framed, and how many fixed header bytes were read. */
@@ -166,11 +185,12 @@ export class PacketReader {
   /** The protocol level of a CONNECT the parser failed on, when it got that far. */
   private parseErrorVersion: ProtocolVersionNumber | undefined;
 
-  constructor(options: PacketReaderOptions) {
+  constructor(
+    private readonly sink: PacketSink,
+    options: PacketReaderOptions = {},
+  ) {
     this.maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
-    this.onPacket = options.onPacket;
-    this.onError = options.onError;
-    this.settings = { protocolVersion: options.protocolVersion ?? 4 };
+    this.settings = parserSettings(options.protocolVersion ?? 4, false);
   }
 
   /** The shared parser decoded this reader's packet; `consumed` is read now, as it resets right after. */
@@ -195,7 +215,7 @@ export class PacketReader {
    * or a connection whose version is decided elsewhere).
    */
   setProtocolVersion(version: ProtocolVersionNumber): void {
-    this.settings = { protocolVersion: version, bridgeMode: this.settings.bridgeMode };
+    this.settings = parserSettings(version, this.settings.bridgeMode === true);
   }
 
   /** True once a violation was reported (or stop() called): input is ignored from then on. */
@@ -340,7 +360,7 @@ export class PacketReader {
     }
     if (packet.cmd === 'connect') this.detachSettings(packet);
     try {
-      this.onPacket(packet);
+      this.sink.packetRead(packet);
     } catch (err) {
       // a throwing handler is a bug of the caller; stop reading rather than let it escape
       this.fail({
@@ -355,14 +375,14 @@ export class PacketReader {
   /** mqtt-packet keeps the CONNECT packet object as its settings; give it its own copy so handlers may change theirs. */
   private detachSettings(connect: Packet & { bridgeMode?: boolean }): void {
     const protocolVersion = connect.cmd === 'connect' ? (connect.protocolVersion ?? 4) : this.protocolVersion;
-    this.settings = { protocolVersion, bridgeMode: connect.bridgeMode === true };
+    this.settings = parserSettings(protocolVersion as ProtocolVersionNumber, connect.bridgeMode === true);
   }
 
   private fail(err: ProtocolViolation): void {
     if (this.stopped) return;
     this.stop();
     try {
-      this.onError(err);
+      this.sink.packetRefused(err);
     } catch {
       // nothing sensible to do: the reader is stopped and the caller's handler is broken
     }

@@ -13,7 +13,7 @@ function connect(properties: Buffer = props()): Buffer {
 function feed(...packets: Buffer[]): { packets: Packet[]; errors: ProtocolViolation[] } {
   const parsed: Packet[] = [];
   const errors: ProtocolViolation[] = [];
-  const r = new PacketReader({ onPacket: (p) => parsed.push(p), onError: (e) => errors.push(e) });
+  const r = new PacketReader({ packetRead: (p) => parsed.push(p), packetRefused: (e) => errors.push(e) });
   for (const p of packets) r.push(p);
   return { packets: parsed, errors };
 }

@@ -82,7 +82,7 @@ function connect(o: ConnectParts = {}): Buffer {
 function feed(packet: Buffer | undefined, first: Buffer = connect()): { packets: Packet[]; errors: ProtocolViolation[] } {
   const packets: Packet[] = [];
   const errors: ProtocolViolation[] = [];
-  const r = new PacketReader({ onPacket: (p) => packets.push(p), onError: (e) => errors.push(e) });
+  const r = new PacketReader({ packetRead: (p) => packets.push(p), packetRefused: (e) => errors.push(e) });
   r.push(first);
   if (packet) r.push(packet);
   return { packets, errors };

@@ -19,10 +19,15 @@ export class ServerListener implements Listener {
     private readonly address: { host: string; port: number },
     private readonly logger: Logger,
   ) {
-    // 'connection' is the raw TCP socket for net, tls and http servers alike
+    // 'connection' is the raw TCP socket for net, tls and http servers alike. One 'close' listener for all of
+    // them (the socket is `this`), not a closure and a `once` wrapper per socket: memory per idle connection, issue 6.
+    const sockets = this.sockets;
+    function forget(this: Socket): void {
+      sockets.delete(this);
+    }
     server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
+      sockets.add(socket);
+      socket.on('close', forget);
     });
   }
 
