@@ -29,7 +29,8 @@ export interface ClientSubscription {
 export type ConnectionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
 
 export interface ConnectionHooks {
-  dispatch(connection: Connection, packet: Packet): Promise<void>;
+  /** A promise when the handling continues asynchronously; the next packet waits for it. */
+  dispatch(connection: Connection, packet: Packet): Promise<void> | void;
   /** Called exactly once, after the socket closed for whatever reason. */
   closed(connection: Connection): void;
 }
@@ -271,7 +272,7 @@ export class Connection implements PacketSink {
    * packet was over half of the broker's CPU under load (docs/benchmarks.md).
    */
   writeBytes(bytes: Buffer): void {
-    if (this.state === 'closed' || this.socket.destroyed || !this.socket.writable) return;
+    if ((this.state === 'closed' && !this.finishing) || this.socket.destroyed || !this.socket.writable) return;
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
@@ -296,26 +297,44 @@ export class Connection implements PacketSink {
   disconnect(reasonCode: number, reason: string, reasonString = reasonText(reason)): void {
     if (this.state === 'closed') return;
     this.closeReason = reason;
-    if (this.protocolVersion === 5 && this.connected) {
-      // with a Reason String unless Request Problem Information 0 or the client's Maximum Packet Size forbid it [MQTT-3.14.2-3]
-      sendWithReasonString(this, { cmd: 'disconnect', reasonCode }, reasonString);
-    }
-    this.end();
+    // with a Reason String unless Request Problem Information 0 or the client's Maximum Packet Size forbid it [MQTT-3.14.2-3]
+    const lastWords = this.protocolVersion === 5 && this.connected ? () => sendWithReasonString(this, { cmd: 'disconnect', reasonCode }, reasonString) : undefined;
+    this.end(lastWords);
   }
 
-  /** Closes after flushing what was written (a CONNACK with an error, a DISCONNECT). */
-  end(): void {
+  /**
+   * Closes after flushing what was written (a CONNACK with an error, a
+   * DISCONNECT written by `lastWords`). Acknowledgements still waiting for
+   * the bus (PUBLISH packets handled before the close) go out first, in
+   * order, for at most CLOSE_GRACE_MS: the client is not made to resend what
+   * was already forwarded. No further packet is handled meanwhile.
+   */
+  end(lastWords?: () => void): void {
     if (this.state === 'closed') return;
     this.markClosing();
-    this.socket.end();
-    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
-    this.closeTimer.unref();
+    this.finishing = true;
+    const finish = (): void => {
+      if (this.socket.destroyed) return;
+      lastWords?.();
+      this.finishing = false;
+      this.socket.end();
+      this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+      this.closeTimer.unref();
+    };
+    const acks = this.ackTail;
+    if (acks === undefined) return finish();
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    void Promise.race([acks, grace]).then(finish);
   }
+
+  /** Set while a closing connection writes its last acknowledgements and DISCONNECT (see end). */
+  private finishing = false;
 
   /** Closes now, dropping anything unwritten: bytes from this client can no longer be trusted. */
   destroy(reason: string): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' && !this.finishing) return;
     this.closeReason = reason;
+    this.finishing = false;
     this.markClosing();
     this.socket.destroy();
   }
@@ -371,7 +390,8 @@ export class Connection implements PacketSink {
     try {
       while (this.pending.length > 0 && this.state !== 'closed') {
         const packet = this.pending.shift() as Packet;
-        await this.hooks.dispatch(this, packet);
+        const handling = this.hooks.dispatch(this, packet);
+        if (handling !== undefined) await handling;
         if (this.paused && this.pending.length < LIMITS.pendingPackets / 2) {
           this.paused = false;
           this.socket.resume();

@@ -7,10 +7,19 @@ import { handleConnect } from './handlers/connect.handler';
 import { handleDisconnect } from './handlers/disconnect.handler';
 import { handlePingreq } from './handlers/pingreq.handler';
 import { handlePuback } from './handlers/puback.handler';
-import { handlePublish } from './handlers/publish.handler';
+import { handlePublish, publishNow } from './handlers/publish.handler';
 import { handlePubcomp, handlePubrec, handlePubrel } from './handlers/qos2.handler';
 import { handleSubscribe } from './handlers/subscribe.handler';
 import { handleUnsubscribe } from './handlers/unsubscribe.handler';
+
+/**
+ * Handles at once, before `dispatch`, what needs no waiting: a QoS 0 PUBLISH
+ * of a connected client on the fast path (publishNow). False: not handled,
+ * call `dispatch`.
+ */
+export function dispatchNow(ctx: GatewayContext, conn: Connection, packet: Packet): boolean {
+  return packet.cmd === 'publish' && conn.connected && publishNow(ctx, conn, packet);
+}
 
 /**
  * The one place a client packet is routed to its handler. Exhaustive over

@@ -1,6 +1,6 @@
 import type { BusHeaders } from '@mqp/bus';
 import type { Message, QoS } from '@mqp/model';
-import { contextWithSpan, extractHeaders, SpanKind, traceparentOf, tracer } from '@mqp/telemetry';
+import { contextWithSpan, extractHeaders, SpanKind, traceparentOf, tracer, tracingEnabled } from '@mqp/telemetry';
 import type { ClientSubscription, Connection } from './connection';
 import type { GatewayMetrics } from './gateway.metrics';
 import type { OutboundPublish } from './outbound-queue';
@@ -57,10 +57,11 @@ export function fanOut(
     return;
   }
 
-  const parent = extractHeaders(headers);
-  const span = tracer().startSpan('mqtt deliver', { kind: SpanKind.CONSUMER }, parent);
+  const tracing = tracingEnabled();
+  const parent = tracing ? extractHeaders(headers) : undefined;
+  const span = parent ? tracer().startSpan('mqtt deliver', { kind: SpanKind.CONSUMER }, parent) : undefined;
   try {
-    const forwardsTraceparent = message.properties?.userProperties?.some((p) => p[0] === 'traceparent') === true;
+    const forwardsTraceparent = span !== undefined && message.properties?.userProperties?.some((p) => p[0] === 'traceparent') === true;
     const traceparent = forwardsTraceparent ? traceparentOf(contextWithSpan(span, parent)) : undefined;
     const variants = new Map<string, SerializedPublish>();
     for (const [conn, r] of recipients) {
@@ -83,7 +84,7 @@ export function fanOut(
       }
     }
   } finally {
-    span.end();
+    span?.end();
   }
 }
 

@@ -62,6 +62,11 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
       ctx.logger.warn('retained message not stored', { topic: message.topic, error: err });
     }
   }
+  return putOnBus(ctx, message, retained);
+}
+
+/** The bus part of routeMessage, synchronous: a message without RETAIN goes straight here (publishNow). */
+export function putOnBus(ctx: GatewayContext, message: Message, retained: boolean): RouteResult {
   const encoded = encodeMessage(message);
   const headers = injectHeaders({});
   // split mode: a QoS 1/2 message for offline sessions also goes to their session service, after its bus copy
