@@ -58,6 +58,37 @@ describe('gateway: auth rule changes', () => {
     }
   });
 
+  it('delivers QoS 0 publishes taken by the fast path (cached allow) in order, and denies them once the cached allow is cleared', async () => {
+    let allow = true;
+    tg.auth.authorizeImpl = async (req) => req.action === 'subscribe' || allow || req.topic === 'f/marker';
+    const sub = await connectClient(tg, { clientId: 'sub' });
+    const pub = await connectClient(tg, { clientId: 'pub' });
+    try {
+      await sub.subscribeAsync('f/#', { qos: 0 });
+      const got: string[] = [];
+      sub.on('message', (_topic, payload) => got.push(payload.toString()));
+      const calls = tg.auth.authorizeCalls.length;
+      const allThree = new Promise((resolve) => sub.on('message', () => got.length === 3 && resolve(undefined)));
+      // the first asks auth; the next two find its allow in the cache and go on the bus synchronously
+      for (const payload of ['first', 'fast 1', 'fast 2']) await pub.publishAsync('f/1', payload, { qos: 0 });
+      await allThree;
+      expect(got).toEqual(['first', 'fast 1', 'fast 2']);
+      expect(tg.auth.authorizeCalls.slice(calls).filter((r) => r.action === 'publish')).toHaveLength(1);
+
+      allow = false;
+      tg.bus.publish(subjects.authChanged, encodeAuthChanged({ kind: 'acl' }));
+      await tg.bus.flush();
+      const marker = nextMessage(sub);
+      await pub.publishAsync('f/1', 'denied', { qos: 0 });
+      await pub.publishAsync('f/marker', 'marker', { qos: 0 });
+      expect((await marker).topic).toBe('f/marker');
+      expect(got).toEqual(['first', 'fast 1', 'fast 2', 'marker']);
+    } finally {
+      await closeClient(sub);
+      await closeClient(pub);
+    }
+  });
+
   it('disconnects a live client a new ban names with DISCONNECT 0x98 Administrative action (0x8A is CONNACK only)', async () => {
     const raw = await RawClient.connected(tg.port, 5, { clientId: 'to-ban' });
     const other = await RawClient.connected(tg.port, 5, { clientId: 'innocent' });
