@@ -39,6 +39,10 @@ export interface ConnectionHooks {
 const CONNECTION = Symbol('mqp.connection');
 type OwnedSocket = TransportSocket & { [CONNECTION]?: Connection };
 
+function connectionOf(socket: TransportSocket): Connection {
+  return (socket as OwnedSocket)[CONNECTION] as Connection;
+}
+
 /** How long a closing socket gets to flush its last packet before it is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -152,8 +156,8 @@ export class Connection implements PacketSink {
     if (ctx.config.maxMessageRate > 0) this.messageRate = new TokenBucket(ctx.config.maxMessageRate);
     this.reader = new PacketReader(this, { maxPacketSize: ctx.config.maxPacketSize });
     socket.setNoDelay(true);
-    // The listeners are shared by every connection and find theirs on the socket: four closures per connection
-    // were a tenth of the memory of an idle one (issue 6).
+    // The listeners are shared by every connection and find theirs on the socket: four closures and their
+    // context per connection cost memory on every idle one (issue 6).
     (socket as OwnedSocket)[CONNECTION] = this;
     socket.on('data', Connection.onData);
     socket.on('drain', Connection.onDrain);
@@ -164,7 +168,7 @@ export class Connection implements PacketSink {
   }
 
   private static onData(this: TransportSocket, chunk: Buffer): void {
-    const conn = (this as OwnedSocket)[CONNECTION] as Connection;
+    const conn = connectionOf(this);
     try {
       if (conn.state !== 'closed') conn.reader.push(chunk);
     } catch (err) {
@@ -173,7 +177,7 @@ export class Connection implements PacketSink {
   }
 
   private static onDrain(this: TransportSocket): void {
-    const conn = (this as OwnedSocket)[CONNECTION] as Connection;
+    const conn = connectionOf(this);
     try {
       conn.outboundQueue?.pump();
     } catch (err) {
@@ -182,13 +186,13 @@ export class Connection implements PacketSink {
   }
 
   private static onError(this: TransportSocket, err: Error): void {
-    const conn = (this as OwnedSocket)[CONNECTION] as Connection;
+    const conn = connectionOf(this);
     conn.closeReason = conn.closeReason === 'unknown' ? 'socket_error' : conn.closeReason;
     conn.ctx.logger.debug('socket error', { connectionId: conn.id, error: err });
   }
 
   private static onClose(this: TransportSocket): void {
-    ((this as OwnedSocket)[CONNECTION] as Connection).onSocketClose();
+    connectionOf(this).onSocketClose();
   }
 
   private static connectTimedOut(this: void, conn: Connection): void {

@@ -19,10 +19,10 @@ const NOT_STORED = 'retained message could not be stored';
  * The fast path of the common QoS 0 PUBLISH: no retain, no properties, a
  * valid topic this connection was already allowed to publish to, no tracing.
  * Such a message needs no service call and no acknowledgement, so it goes on
- * the bus synchronously, without the async steps of the general path (which
- * were a fifth of the gateway's CPU at one message per socket read,
- * docs/benchmarks.md). Same checks, same result; false means "take the
- * general path", which decides everything else.
+ * the bus synchronously, without the awaits and span of the general path
+ * (paid per message when every socket read carries one, docs/benchmarks.md).
+ * Same checks, same result; false means "take the general path", which
+ * decides everything else.
  */
 export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): boolean {
   if (packet.qos !== 0 || packet.retain || packet.properties !== undefined) return false;
