@@ -13,21 +13,15 @@ import { handleSubscribe } from './handlers/subscribe.handler';
 import { handleUnsubscribe } from './handlers/unsubscribe.handler';
 
 /**
- * Handles at once, before `dispatch`, what needs no waiting: a QoS 0 PUBLISH
- * of a connected client on the fast path (publishNow). False: not handled,
- * call `dispatch`.
- */
-export function dispatchNow(ctx: GatewayContext, conn: Connection, packet: Packet): boolean {
-  return packet.cmd === 'publish' && conn.connected && publishNow(ctx, conn, packet);
-}
-
-/**
  * The one place a client packet is routed to its handler. Exhaustive over
  * mqtt-packet's packet types: a new type fails to compile here until it is
  * decided. Nothing but CONNECT is accepted before the CONNECT has been
  * answered, and packets only a server sends close the connection.
+ * Returns the handler's promise, or nothing when the packet was handled at
+ * once (a QoS 0 PUBLISH on the fast path, a PUBACK): the connection then
+ * goes on with its next packet without waiting a turn.
  */
-export async function dispatch(ctx: GatewayContext, conn: Connection, packet: Packet): Promise<void> {
+export function dispatch(ctx: GatewayContext, conn: Connection, packet: Packet): Promise<void> | void {
   if (conn.isClosed) return;
   if (packet.cmd === 'connect') {
     // [MQTT-3.1.0-2] a second CONNECT is a protocol error: close
@@ -42,7 +36,7 @@ export async function dispatch(ctx: GatewayContext, conn: Connection, packet: Pa
   // are handled one at a time), so the server never processes them before the client is authenticated.
   switch (packet.cmd) {
     case 'publish':
-      return handlePublish(ctx, conn, packet);
+      return publishNow(ctx, conn, packet) ? undefined : handlePublish(ctx, conn, packet);
     case 'puback':
       return handlePuback(ctx, conn, packet);
     case 'subscribe':

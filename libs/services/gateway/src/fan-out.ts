@@ -57,8 +57,7 @@ export function fanOut(
     return;
   }
 
-  const tracing = tracingEnabled();
-  const parent = tracing ? extractHeaders(headers) : undefined;
+  const parent = tracingEnabled() ? extractHeaders(headers) : undefined;
   const span = parent ? tracer().startSpan('mqtt deliver', { kind: SpanKind.CONSUMER }, parent) : undefined;
   try {
     const forwardsTraceparent = span !== undefined && message.properties?.userProperties?.some((p) => p[0] === 'traceparent') === true;

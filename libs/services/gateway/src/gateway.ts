@@ -8,7 +8,7 @@ import { authorizeRequest } from './authorize-request';
 import { banMatches } from './ban-matcher';
 import { Connection, type ConnectionHooks } from './connection';
 import { withDeadline } from './deadline';
-import { dispatch, dispatchNow } from './dispatcher';
+import { dispatch } from './dispatcher';
 import { fanOut } from './fan-out';
 import type { OutboundPublish } from './outbound-queue';
 import type { GatewayContext } from './gateway-context';
@@ -63,7 +63,7 @@ export class Gateway {
   private readonly captures: CaptureConfirmations | undefined;
   /** One hooks object for every connection, not two closures each (issue 6: memory per idle connection). */
   private readonly connectionHooks: ConnectionHooks = {
-    dispatch: (c, packet) => (dispatchNow(this.ctx, c, packet) ? undefined : dispatch(this.ctx, c, packet)),
+    dispatch: (c, packet) => dispatch(this.ctx, c, packet),
     closed: (c) => this.closed(c),
   };
 

@@ -26,8 +26,9 @@ const NOT_STORED = 'retained message could not be stored';
  */
 export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): boolean {
   if (packet.qos !== 0 || packet.retain || packet.properties !== undefined) return false;
-  // a cached allow means the topic was a valid, non-$ name the first time; an empty one needs the alias rules
+  // an empty topic needs the alias rules; no cached allow (a $ topic is never cached) needs the auth service
   if (packet.topic === '' || conn.authorizations.get(packet.topic) !== true || tracingEnabled()) return false;
+  // the cache is filled only after this check passed, but it must not be the only guard against a bad name
   if (validateTopicName(packet.topic) !== undefined) return false;
   putOnBus(ctx, messageOf(ctx, conn, packet, Date.now()), true);
   return true;
