@@ -151,21 +151,11 @@ describe('gateway strict input and reason strings', () => {
       expect([rec.cmd, rec.reasonCode, rec.properties?.reasonString]).toEqual(['pubrec', 0x87, 'not authorized to publish to this topic']);
     });
 
-    it('sends no Reason String to a client that set Request Problem Information 0 [MQTT-3.1.2-29]', async () => {
-      const r = await connected(5, { properties: { requestProblemInformation: false } });
-      r.send({ cmd: 'publish', topic: 'secret/a', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
-      const ack = (await r.next()) as IPubackPacket;
-      expect([ack.reasonCode, ack.properties]).toEqual([0x87, undefined]);
-      r.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: 'secret/#', qos: 0 }] });
-      const suback = (await r.next()) as ISubackPacket;
-      expect([suback.granted, suback.properties]).toEqual([[0x87], undefined]);
-      r.send({ cmd: 'publish', topic: 'a', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: { topicAlias: 0 } });
-      const disconnect = (await r.next()) as IDisconnectPacket;
-      expect([disconnect.reasonCode, disconnect.properties]).toEqual([0x94, undefined]);
-    });
-
-    it('drops the Reason String where it would exceed the client Maximum Packet Size [MQTT-3.4.2-2] [MQTT-3.9.2-1] [MQTT-3.14.2-3]', async () => {
-      const r = await connected(5, { properties: { maximumPacketSize: 16 } });
+    it.each([
+      ['sends no Reason String to a client that set Request Problem Information 0 [MQTT-3.1.2-29]', { requestProblemInformation: false }],
+      ['drops the Reason String where it would exceed the client Maximum Packet Size [MQTT-3.4.2-2] [MQTT-3.9.2-1] [MQTT-3.14.2-3]', { maximumPacketSize: 16 }],
+    ])('%s', async (_title, properties) => {
+      const r = await connected(5, { properties });
       r.send({ cmd: 'publish', topic: 'secret/a', payload: Buffer.from('x'), qos: 1, messageId: 1, retain: false, dup: false });
       const ack = (await r.next()) as IPubackPacket;
       expect([ack.reasonCode, ack.properties]).toEqual([0x87, undefined]);
