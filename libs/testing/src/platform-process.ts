@@ -37,7 +37,8 @@ export class PlatformProcess {
     if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first`);
     // The WebSocket listener is on by default (8083): tests bind a free port for it too, unless they chose one.
     const wsPort = args.includes('--ws-port') ? [] : ['--ws-port', '0'];
-    const child = spawn(process.execPath, ['--enable-source-maps', PLATFORM_MAIN, 'start', ...args, ...wsPort, '--http-port', '0'], {
+    // run as `npm start` and the `mqp` bin do: the bundle's first line gives node its flags
+    const child = spawn(PLATFORM_MAIN, ['start', ...args, ...wsPort, '--http-port', '0'], {
       cwd: WORKSPACE_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -139,11 +139,14 @@ export class Connection implements PacketSink {
   private acksWaiting = 0;
   private ackTail: Promise<void> | undefined;
   private readonly reader: PacketReader;
-  private readonly pending: Packet[] = [];
+  /** Packets read while an earlier one was being handled; created when needed, dropped once empty. */
+  private pending: Packet[] | undefined;
   private processing = false;
   private paused = false;
   private lastActivity = Date.now();
-  private keepAliveTimer: NodeJS.Timeout | undefined;
+  /** Its keepalive deadline on ctx.keepAlives (see DeadlineWheel). */
+  wheelSlot = -1;
+  wheelIndex = 0;
   private connectTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
 
@@ -381,25 +384,35 @@ export class Connection implements PacketSink {
         return;
       }
     }
-    this.pending.push(packet);
-    if (this.pending.length >= LIMITS.pendingPackets && !this.paused) {
+    if (!this.processing) {
+      void this.process(packet);
+      return;
+    }
+    const pending = (this.pending ??= []);
+    pending.push(packet);
+    if (pending.length >= LIMITS.pendingPackets && !this.paused) {
       this.paused = true;
       this.socket.pause();
     }
-    if (!this.processing) void this.processPending();
   }
 
-  private async processPending(): Promise<void> {
+  /** Handles `packet`, then whatever arrived while it was being handled, one at a time in order. */
+  private async process(packet: Packet): Promise<void> {
     this.processing = true;
     try {
-      while (this.pending.length > 0 && this.state !== 'closed') {
-        const packet = this.pending.shift() as Packet;
-        const handling = this.hooks.dispatch(this, packet);
+      let next: Packet | undefined = packet;
+      while (next !== undefined && this.state !== 'closed') {
+        const handling = this.hooks.dispatch(this, next);
         if (handling !== undefined) await handling;
-        if (this.paused && this.pending.length < LIMITS.pendingPackets / 2) {
+        const pending = this.pending;
+        if (pending === undefined) break;
+        if (this.paused && pending.length < LIMITS.pendingPackets / 2) {
           this.paused = false;
           this.socket.resume();
         }
+        next = pending.shift();
+        // an idle connection keeps no queue (issue 6: memory per connection)
+        if (pending.length === 0) this.pending = undefined;
       }
     } catch (err) {
       this.fail('handler threw', err);
@@ -440,16 +453,16 @@ export class Connection implements PacketSink {
 
   /**
    * [MQTT-3.1.2-24] (v3.1.1 numbering; v5 [MQTT-3.1.2-22]) a client silent for
-   * one and a half keepalive periods is disconnected. One timer per connection, re-armed only when it fires, so
+   * one and a half keepalive periods is disconnected. The deadline moves only when it comes due, so
    * traffic costs a timestamp and not a timer reset per packet.
    */
   private armKeepAlive(): void {
     if (this.keepAlive <= 0 || this.state === 'closed') return;
-    const due = this.lastActivity + this.keepAlive * 1500 - Date.now();
-    this.keepAliveTimer = setTimeout(Connection.checkKeepAlive, Math.max(due, 0), this);
+    this.ctx.keepAlives.schedule(this, this.lastActivity + this.keepAlive * 1500);
   }
 
-  private static checkKeepAlive(this: void, conn: Connection): void {
+  /** The keepalive deadline came: disconnect a silent client, or set the next deadline. */
+  static checkKeepAlive(this: void, conn: Connection): void {
     try {
       if (conn.state === 'closed') return;
       if (Date.now() - conn.lastActivity >= conn.keepAlive * 1500) {
@@ -464,10 +477,10 @@ export class Connection implements PacketSink {
 
   private markClosing(): void {
     // stop handling packets at once; `closed` hook runs when the socket is really gone
-    if (this.state !== 'closed') this.pending.length = 0;
+    if (this.state !== 'closed') this.pending = undefined;
     this.stateBeforeClose ??= this.state;
     this.state = 'closed';
-    clearTimeout(this.keepAliveTimer);
+    this.ctx.keepAlives.cancel(this);
     clearTimeout(this.connectTimer);
     clearTimeout(this.expiryTimer);
   }

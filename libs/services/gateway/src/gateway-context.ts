@@ -2,6 +2,8 @@ import type { Bus } from '@mqp/bus';
 import type { MqpConfig } from '@mqp/config';
 import type { AuthApi, RouterApi, SessionApi } from '@mqp/contracts';
 import type { CaptureConfirmations } from './capture-confirmations';
+import type { Connection } from './connection';
+import type { DeadlineWheel } from './deadline-wheel';
 import type { Logger } from '@mqp/runtime';
 import type { GatewayEvents } from './gateway.events';
 import type { TransportName } from './listeners/transport';
@@ -24,6 +26,8 @@ export interface GatewayContext {
   captures?: CaptureConfirmations;
   /** Server cap on the Session Expiry Interval, seconds (config `session.maxExpiryInterval`). */
   maxSessionExpiry: number;
+  /** The keepalive deadlines of its connections: one timer for all of them. */
+  keepAlives: DeadlineWheel<Connection>;
   /** When this gateway process started (its heartbeat's `startedAt`), sent with each session open. */
   startedAt: number;
   /**

@@ -8,6 +8,7 @@ import { authorizeRequest } from './authorize-request';
 import { banMatches } from './ban-matcher';
 import { Connection, type ConnectionHooks } from './connection';
 import { withDeadline } from './deadline';
+import { DeadlineWheel } from './deadline-wheel';
 import { dispatch } from './dispatcher';
 import { fanOut } from './fan-out';
 import type { OutboundPublish } from './outbound-queue';
@@ -100,6 +101,7 @@ export class Gateway {
       ),
       maxSessionExpiry: deps.config.session.maxExpiryInterval,
       startedAt,
+      keepAlives: new DeadlineWheel<Connection>(Connection.checkKeepAlive),
       queueLimits: { maxMessages: deps.config.session.maxQueuedMessages, maxBytes: deps.config.session.maxQueuedBytes },
       takeConnect: (transport) => {
         let bucket = this.connectRates.get(transport);
@@ -167,6 +169,7 @@ export class Gateway {
     await Promise.all(listeners.map((l) => l.close()));
     await closed;
     await Promise.all(this.pendingWills);
+    this.ctx.keepAlives.clear();
     // silent only once every connection has been handed over: the session service has nothing of ours left to end
     this.heartbeat?.stop();
     this.captures?.stop();

@@ -100,6 +100,8 @@ export class LmdbQueueStore implements QueueStore {
   }
 
   async clear(clientId: string): Promise<void> {
+    // Every Clean Start connect clears; reads (synchronous in LMDB) spare the write transaction when there is nothing to clear.
+    if (this.meta.get(clientId) === undefined && this.isEmpty(clientId)) return;
     await this.entries.transaction(() => {
       for (const { key, value } of this.entries.getRange(clientRange(clientId))) {
         if (key[0] !== clientId) continue;
@@ -108,6 +110,12 @@ export class LmdbQueueStore implements QueueStore {
       }
       this.meta.remove(clientId);
     });
+  }
+
+  /** No entry left for the client, meta or not (what `clear` removes would be nothing). */
+  private isEmpty(clientId: string): boolean {
+    for (const _ of this.entries.getKeys({ ...clientRange(clientId), limit: 1 })) return false;
+    return true;
   }
 
   /** Inside a transaction: removes one entry and accounts for it in `meta`. */

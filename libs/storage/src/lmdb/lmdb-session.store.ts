@@ -14,6 +14,8 @@ export class LmdbSessionStore implements SessionStore {
   }
 
   async delete(clientId: string): Promise<void> {
+    // Every Clean Start connect deletes; a read (synchronous in LMDB) spares the write transaction when there is nothing to delete.
+    if (this.db.get(clientId) === undefined) return;
     await this.db.remove(clientId);
   }
 
