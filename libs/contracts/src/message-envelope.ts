@@ -146,6 +146,8 @@ export function decodeMessage(data: Uint8Array): Message {
  * (docs/adr/0002) before paying for a full decode.
  */
 export function decodeMessageTopic(data: Uint8Array): string {
+  const known = encodedHere.get(data);
+  if (known !== undefined) return known.topic;
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
   const topicAt = 4 + buf.readUInt16BE(2); // after version, flags and the length-prefixed id

@@ -1,4 +1,5 @@
 import type { Packet } from 'mqtt-packet';
+import { decodePlainPublish } from './publish-decoder';
 import { ReasonCode } from './reason-codes';
 import { checkDecodedPacket, createStrictParser, type DecodedProblem, type ParserInternals, type StrictParser } from './strict-parser';
 
@@ -329,6 +330,10 @@ export class PacketReader {
   }
 
   private parsePacket(bytes: Buffer): void {
+    if ((bytes[0] as number) >> 4 === PACKET_TYPE_PUBLISH) {
+      const publish = decodePlainPublish(bytes, this.protocolVersion);
+      if (publish !== undefined) return this.hand(publish);
+    }
     this.parsed = undefined;
     this.parsedProblem = undefined;
     this.parseError = undefined;
@@ -359,6 +364,11 @@ export class PacketReader {
       return this.fail(withConnectVersion(violation(problem.reason, problem.message), version));
     }
     if (packet.cmd === 'connect') this.detachSettings(packet);
+    this.hand(packet);
+  }
+
+  /** Gives a decoded packet to the sink. */
+  private hand(packet: Packet): void {
     try {
       this.sink.packetRead(packet);
     } catch (err) {

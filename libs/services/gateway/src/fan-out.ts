@@ -62,19 +62,24 @@ export function fanOut(
   try {
     const forwardsTraceparent = span !== undefined && message.properties?.userProperties?.some((p) => p[0] === 'traceparent') === true;
     const traceparent = forwardsTraceparent ? traceparentOf(contextWithSpan(span, parent)) : undefined;
-    const variants = new Map<string, SerializedPublish>();
+    // one recipient (a device's own topic, point to point) needs no sharing of bytes
+    const variants = recipients.size > 1 ? new Map<string, SerializedPublish>() : undefined;
     for (const [conn, r] of recipients) {
       try {
         const v5 = conn.protocolVersion === 5;
-        // subscription identifiers are per client, so they are part of the variant (clients without them share bytes)
-        const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}${r.subscriptionIds ? r.subscriptionIds.join(',') : ''}`;
         const variant: PublishVariant = { qos: r.qos, retain: r.retain, protocolVersion: v5 ? 5 : 4, now };
         if (traceparent !== undefined) variant.traceparent = traceparent;
         if (r.subscriptionIds) variant.subscriptionIds = r.subscriptionIds;
-        let bytes = variants.get(key);
-        if (bytes === undefined) {
-          bytes = serializePublish(message, variant);
-          variants.set(key, bytes);
+        let bytes: SerializedPublish | undefined;
+        if (variants === undefined) bytes = serializePublish(message, variant);
+        else {
+          // subscription identifiers are per client, so they are part of the variant (clients without them share bytes)
+          const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}${r.subscriptionIds ? r.subscriptionIds.join(',') : ''}`;
+          bytes = variants.get(key);
+          if (bytes === undefined) {
+            bytes = serializePublish(message, variant);
+            variants.set(key, bytes);
+          }
         }
         sendTo(conn, metrics, message, r.qos, bytes, variant, sharedGroup);
       } catch {

@@ -57,9 +57,14 @@ export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subs
  * filters [MQTT-4.7.2-1]: the trie enforces that, and the bus subject `>`
  * that such a filter uses then finds no matching entry and is ignored.
  */
+/** Topics whose matching entries are remembered; beyond it the memo starts over (a burst of distinct topics must not grow memory). */
+const MATCH_MEMO_LIMIT = 10_000;
+
 export class SubscriptionTable {
   private readonly entries = new Map<string, FilterEntry>();
   private readonly trie = new TopicTrie<FilterEntry>();
+  /** The trie's answer per topic, until the trie changes: a device publishing again to its topic costs one lookup. */
+  private readonly matchMemo = new Map<string, FilterEntry[]>();
   private nextSeq = 1;
 
   constructor(
@@ -106,6 +111,7 @@ export class SubscriptionTable {
     entry.active = false;
     this.entries.delete(filter);
     this.trie.remove(filter, entry);
+    this.matchMemo.clear();
     for (const s of entry.busSubscriptions) {
       try {
         s.unsubscribe();
@@ -127,6 +133,7 @@ export class SubscriptionTable {
     };
     this.entries.set(filter, entry);
     this.trie.add(filter, entry);
+    this.matchMemo.clear();
     try {
       for (const subject of subjects.messagesFor(filter)) {
         entry.busSubscriptions.push(this.bus.subscribe(subject, (m) => this.arrived(entry, m)));
@@ -149,11 +156,22 @@ export class SubscriptionTable {
     if (this.entries.get(entry.filter) === entry) entry.active = true;
   }
 
+  /** The entries whose filter matches `topic`, active or not (arrived() looks at `active` each time). */
+  private matching(topic: string): FilterEntry[] {
+    let matching = this.matchMemo.get(topic);
+    if (matching === undefined) {
+      matching = this.trie.match(topic);
+      if (this.matchMemo.size >= MATCH_MEMO_LIMIT) this.matchMemo.clear();
+      this.matchMemo.set(topic, matching);
+    }
+    return matching;
+  }
+
   private arrived(via: FilterEntry, busMessage: BusMessage): void {
     try {
       if (!via.active) return;
       // the topic alone decides which arrival handles the message; only that one pays for the full decode
-      const matching = this.trie.match(decodeMessageTopic(busMessage.data));
+      const matching = this.matching(decodeMessageTopic(busMessage.data));
       let lowest: FilterEntry | undefined;
       for (const e of matching) if (e.active && (lowest === undefined || e.seq < lowest.seq)) lowest = e;
       if (lowest !== via) return;
