@@ -4,7 +4,7 @@ import { utf8StringProblem } from './utf8-string';
 /**
  * Decodes the PUBLISH packets devices send all day (MQTT 3.1, 3.1.1, and 5.0
  * without properties) without mqtt-packet: its parser copies the packet into
- * a BufferList and formats a debug line per field, about a quarter of the
+ * a BufferList and formats a debug line per field, about a seventh of the
  * broker's JavaScript time per message at a fixed rate (issue 6). The packet
  * is the object mqtt-packet makes for the same bytes (publish-decoder.spec
  * compares them); the payload is a view of `bytes`, as there.
