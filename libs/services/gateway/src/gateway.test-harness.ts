@@ -312,43 +312,33 @@ export interface BystanderFixture {
  * client the test opened is destroyed.
  */
 export function useGatewayWithBystander(): BystanderFixture {
-  let tg: TestGateway | undefined;
-  let bystander: MqttClient;
-  const raws: RawClient[] = [];
-  const gateway = (): TestGateway => {
-    if (!tg) throw new Error('useGatewayWithBystander: no gateway outside a test');
-    return tg;
-  };
-  const track = (r: RawClient): RawClient => {
-    raws.push(r);
-    return r;
-  };
-
-  beforeEach(async () => {
-    tg = await startTestGateway();
-    bystander = await connectClient(tg, { clientId: 'bystander', protocolVersion: 5 });
-    await bystander.subscribeAsync('bystander/#');
+  let bystander: MqttClient | undefined;
+  const fixture = useTestGateway({
+    afterStart: async (f) => {
+      bystander = await f.client('bystander', { protocolVersion: 5 });
+      await bystander.subscribeAsync('bystander/#');
+    },
+    beforeStop: async () => {
+      const b = current();
+      const got = nextMessage(b);
+      await b.publishAsync('bystander/ping', 'ok', { qos: 1 });
+      expect((await got).payload.toString()).toBe('ok');
+    },
   });
-
-  afterEach(async () => {
-    const got = nextMessage(bystander);
-    await bystander.publishAsync('bystander/ping', 'ok', { qos: 1 });
-    expect((await got).payload.toString()).toBe('ok');
-    for (const r of raws.splice(0)) r.destroy();
-    await closeClient(bystander);
-    await gateway().stop();
-    tg = undefined;
-  });
+  const current = (): MqttClient => {
+    if (!bystander) throw new Error('useGatewayWithBystander: no bystander outside a test');
+    return bystander;
+  };
 
   return {
     get tg() {
-      return gateway();
+      return fixture.tg;
     },
     get bystander() {
-      return bystander;
+      return current();
     },
-    open: async (protocolVersion = 4) => track(await RawClient.open(gateway().port, protocolVersion)),
-    connected: async (protocolVersion, connect = {}) => track(await RawClient.connected(gateway().port, protocolVersion, connect)),
+    open: (protocolVersion) => fixture.open(protocolVersion),
+    connected: (protocolVersion, connect) => fixture.connected(protocolVersion, connect),
   };
 }
 
@@ -365,8 +355,15 @@ export interface GatewayFixture {
   restart(gateway: Partial<MqpConfig['gateway']>): Promise<TestGateway>;
 }
 
+/** What a fixture built on `useTestGateway` does around each test, with the test's gateway running. */
+export interface GatewayTestHooks {
+  afterStart?(fixture: GatewayFixture): Promise<void>;
+  /** Its checks run before the clients are closed; the clean-up runs even when they fail. */
+  beforeStop?(fixture: GatewayFixture): Promise<void>;
+}
+
 /** A fresh test gateway per test; every client a test opened through the fixture is closed after it. */
-export function useTestGateway(): GatewayFixture {
+export function useTestGateway(hooks: GatewayTestHooks = {}): GatewayFixture {
   let tg: TestGateway | undefined;
   const clients: MqttClient[] = [];
   const raws: RawClient[] = [];
@@ -385,16 +382,21 @@ export function useTestGateway(): GatewayFixture {
 
   beforeEach(async () => {
     tg = await startTestGateway();
+    await hooks.afterStart?.(fixture);
   });
 
   afterEach(async () => {
-    for (const r of raws.splice(0)) r.destroy();
-    await Promise.all(clients.splice(0).map(closeClient));
-    await gateway().stop();
-    tg = undefined;
+    try {
+      await hooks.beforeStop?.(fixture);
+    } finally {
+      for (const r of raws.splice(0)) r.destroy();
+      await Promise.all(clients.splice(0).map(closeClient));
+      await gateway().stop();
+      tg = undefined;
+    }
   });
 
-  return {
+  const fixture: GatewayFixture = {
     get tg() {
       return gateway();
     },
@@ -407,4 +409,5 @@ export function useTestGateway(): GatewayFixture {
       return tg;
     },
   };
+  return fixture;
 }
