@@ -23,6 +23,9 @@ interface FilterEntry {
 
 export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subscriptions: ClientSubscription[]) => void;
 
+/** Topics whose matching entries are remembered; beyond it the memo starts over (a burst of distinct topics must not grow memory). */
+const MATCH_MEMO_LIMIT = 10_000;
+
 /**
  * The local subscription table of one gateway (ARCHITECTURE.md "Data path"):
  * one bus subscription per distinct filter of its own clients, reference
@@ -57,9 +60,6 @@ export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subs
  * filters [MQTT-4.7.2-1]: the trie enforces that, and the bus subject `>`
  * that such a filter uses then finds no matching entry and is ignored.
  */
-/** Topics whose matching entries are remembered; beyond it the memo starts over (a burst of distinct topics must not grow memory). */
-const MATCH_MEMO_LIMIT = 10_000;
-
 export class SubscriptionTable {
   private readonly entries = new Map<string, FilterEntry>();
   private readonly trie = new TopicTrie<FilterEntry>();
