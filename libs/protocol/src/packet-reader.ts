@@ -1,4 +1,5 @@
 import type { Packet } from 'mqtt-packet';
+import { decodePlainConnect } from './connect-decoder';
 import { decodePlainPublish } from './publish-decoder';
 import { ReasonCode } from './reason-codes';
 import { checkDecodedPacket, createStrictParser, type DecodedProblem, type ParserInternals, type StrictParser } from './strict-parser';
@@ -53,6 +54,7 @@ export interface PacketReaderOptions {
 
 export const DEFAULT_MAX_PACKET_SIZE = 1024 * 1024;
 
+const PACKET_TYPE_CONNECT = 1;
 const PACKET_TYPE_PUBLISH = 3;
 const PACKET_TYPE_PUBREL = 6;
 const PACKET_TYPE_SUBSCRIBE = 8;
@@ -330,9 +332,17 @@ export class PacketReader {
   }
 
   private parsePacket(bytes: Buffer): void {
-    if ((bytes[0] as number) >> 4 === PACKET_TYPE_PUBLISH) {
+    const type = (bytes[0] as number) >> 4;
+    if (type === PACKET_TYPE_PUBLISH) {
       const publish = decodePlainPublish(bytes, this.protocolVersion);
       if (publish !== undefined) return this.hand(publish);
+    } else if (type === PACKET_TYPE_CONNECT) {
+      // a connection's first packet: the plain shapes without mqtt-packet (connect-decoder.ts), the rest below
+      const connect = decodePlainConnect(bytes);
+      if (connect !== undefined) {
+        this.detachSettings(connect);
+        return this.hand(connect);
+      }
     }
     this.parsed = undefined;
     this.parsedProblem = undefined;
@@ -382,7 +392,10 @@ export class PacketReader {
     }
   }
 
-  /** mqtt-packet keeps the CONNECT packet object as its settings; give it its own copy so handlers may change theirs. */
+  /**
+   * Reads what follows as the CONNECT says, however it was decoded. mqtt-packet keeps the CONNECT packet object as
+   * its settings; the reader keeps its own copy so handlers may change theirs.
+   */
   private detachSettings(connect: Packet & { bridgeMode?: boolean }): void {
     const protocolVersion = connect.cmd === 'connect' ? (connect.protocolVersion ?? 4) : this.protocolVersion;
     this.settings = parserSettings(protocolVersion as ProtocolVersionNumber, connect.bridgeMode === true);

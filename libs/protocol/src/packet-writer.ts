@@ -5,8 +5,10 @@ import { writeToStream, type Packet } from 'mqtt-packet';
  * and the four acknowledgements. They write the same bytes as mqtt-packet's
  * `generate` for those packets (packet-writer.spec checks that), without its
  * per-call stream object and debug calls, about 7 % of the gateway's CPU at
- * a fixed message rate (docs/benchmarks.md). Anything else
- * (properties, reason codes, CONNACK, SUBACK) is left to `generate`.
+ * a fixed message rate (docs/benchmarks.md), and CONNACK without properties
+ * (every v3.1.1 one: `generate` allocated about 1.4 KB for each of a connect
+ * storm's, issue 6). Anything else (properties, reason codes, SUBACK) is
+ * left to `generate`.
  */
 
 // mqtt-packet fills a cache of 65,536 two-byte buffers (6 MB of heap, 65,536
@@ -80,10 +82,35 @@ export function encodeAck(cmd: AckCommand, packetId: number): Buffer {
 
 const PINGRESP = Buffer.from([0xd0, 0x00]);
 
+/** CONNACK type 2, flags 0 [MQTT-2.2.2-1]. */
+const CONNACK_TYPE = 0x20;
+
+/**
+ * The v3.1.1 CONNACK accepting a connection, without and with Session
+ * Present: one buffer each, shared by every connection as PINGRESP is (a
+ * socket never changes the bytes it is given to write).
+ */
+const CONNACK_ACCEPTED = [Buffer.from([CONNACK_TYPE, 2, 0, 0]), Buffer.from([CONNACK_TYPE, 2, 1, 0])] as const;
+
+/**
+ * A CONNACK without properties: v3.1.1 (and 3.1) carries Session Present and
+ * the Connect Return Code (MQTT 3.1.1 §3.2.2); v5 the Reason Code and an
+ * empty Properties block (MQTT 5.0 §3.2.2). Undefined for a code that is not
+ * one byte, which `generate` is left to handle as it does.
+ */
+export function encodeConnack(sessionPresent: boolean, code: number, protocolVersion: number): Buffer | undefined {
+  if (!Number.isInteger(code) || code < 0 || code > 0xff) return undefined;
+  // bits 7-1 of the Connect Acknowledge Flags are reserved, 0 [MQTT-3.2.2-1]
+  const flags = sessionPresent ? 1 : 0;
+  if (protocolVersion === 5) return Buffer.from([CONNACK_TYPE, 3, flags, code, 0]);
+  if (code === 0) return CONNACK_ACCEPTED[flags];
+  return Buffer.from([CONNACK_TYPE, 2, flags, code]);
+}
+
 /**
  * The bytes of `packet` when it is one of the simple kinds above, else
  * undefined (the caller uses `generate`). A v5 acknowledgement qualifies only
- * with reason code 0 and no properties.
+ * with reason code 0 and no properties, a v5 CONNACK only without properties.
  */
 export function encodeSimplePacket(packet: Packet, protocolVersion: number): Buffer | undefined {
   switch (packet.cmd) {
@@ -97,6 +124,10 @@ export function encodeSimplePacket(packet: Packet, protocolVersion: number): Buf
       return encodeAck(packet.cmd, packet.messageId);
     case 'pingresp':
       return PINGRESP;
+    case 'connack':
+      // mqtt-packet writes returnCode before v5 and reasonCode in v5, whichever else the object has
+      if (protocolVersion === 5 && packet.properties !== undefined) return undefined;
+      return encodeConnack(Boolean(packet.sessionPresent), (protocolVersion === 5 ? packet.reasonCode : packet.returnCode) ?? -1, protocolVersion);
     default:
       return undefined;
   }
