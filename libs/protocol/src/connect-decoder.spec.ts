@@ -217,6 +217,36 @@ const REFUSED: Refused[] = [
     reasonCode: ReasonCode.UnsupportedProtocolVersion,
   },
   {
+    name: 'protocol name MQTT with level 3 [MQTT-3.1.2-2]',
+    bytes: connectBytes({ level: 3, protocolId: 'MQTT' }),
+    message: /protocol name MQTT with level 3/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQIsdp with level 4 [MQTT-3.1.2-1]',
+    bytes: connectBytes({ level: 4, protocolId: 'MQIsdp' }),
+    message: /protocol name MQIsdp with level 4/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'a v3.1.1 Password Flag without the User Name Flag [MQTT-3.1.2-22]',
+    bytes: connectBytes({ level: 4, password: Buffer.from('p') }),
+    message: /Password Flag without the User Name Flag/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 4,
+  },
+  {
+    name: 'Will QoS 3 [MQTT-3.1.2-14]',
+    bytes: connectBytes({ level: 4, will: { topic: 't', payload: Buffer.from('x'), qos: 3, retain: false } }),
+    message: /Will QoS 3/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 4,
+  },
+  {
     name: 'protocol level 6 [MQTT-3.1.2-2]',
     bytes: connectBytes({ level: 6 }),
     message: /Invalid protocol version/,
@@ -345,16 +375,12 @@ describe('decodePlainConnect leaves refused CONNECT packets to the general parse
 
 /** Accepted by the general parser but not plain: the decoder leaves them to it, which reads them as before. */
 const UNUSUAL: { name: string; bytes: Buffer }[] = [
-  { name: 'protocol name MQTT with level 3', bytes: connectBytes({ level: 3, protocolId: 'MQTT' }) },
-  { name: 'protocol name MQIsdp with level 4', bytes: connectBytes({ level: 4, protocolId: 'MQIsdp' }) },
   { name: 'the bridge bit on level 4 (0x84)', bytes: connectBytes({ level: 0x84 }) },
   { name: 'v5 CONNECT properties', bytes: connectBytes({ level: 5, properties: Buffer.from([5, 0x11, 0, 0, 0, 60]) }) },
   {
     name: 'v5 Will Properties',
     bytes: connectBytes({ level: 5, will: { topic: 't', payload: Buffer.from('x'), qos: 1, retain: false, properties: Buffer.from([5, 0x18, 0, 0, 0, 5]) } }),
   },
-  { name: 'a v3.1.1 Password Flag without the User Name Flag [MQTT-3.1.2-22]', bytes: connectBytes({ level: 4, password: Buffer.from('p') }) },
-  { name: 'Will QoS 3 [MQTT-3.1.2-14]', bytes: connectBytes({ level: 4, will: { topic: 't', payload: Buffer.from('x'), qos: 3, retain: false } }) },
 ];
 
 describe('decodePlainConnect leaves unusual CONNECT packets to the general parser', () => {

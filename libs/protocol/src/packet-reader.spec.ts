@@ -1,5 +1,6 @@
+import { frame, str, u16 } from '@mqp/testing';
 import { generate, type Packet } from 'mqtt-packet';
-import { PacketReader, type PacketReaderOptions, type ProtocolViolation } from './packet-reader';
+import { PacketReader, type PacketReaderOptions, type ProtocolViolation, type ProtocolVersionNumber } from './packet-reader';
 import { ReasonCode } from './reason-codes';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -481,5 +482,201 @@ describe('PacketReader readers share one parser', () => {
     split.r.push(publish.subarray(3));
     expect(split.errors).toEqual([]);
     expect(split.packets).toEqual(whole.packets);
+  });
+});
+
+/**
+ * A CONNECT written field by field from its Connect Flags, as no client
+ * library would: the will, user name and password fields follow the flags,
+ * and a Properties block (empty unless given) goes wherever mqtt-packet reads
+ * one, i.e. when the level byte less the bridge bit is 5.
+ */
+function rawConnect(name: string, level: number, flags: number, properties: Buffer = Buffer.from([0])): Buffer {
+  const v5 = (level & 0x7f) === 5;
+  const parts = [str(name), Buffer.from([level, flags]), u16(30)];
+  if (v5) parts.push(properties);
+  parts.push(str('c1'));
+  if ((flags & 0x04) !== 0) parts.push(...(v5 ? [Buffer.from([0])] : []), str('w/t'), str('bye'));
+  if ((flags & 0x80) !== 0) parts.push(str('u'));
+  if ((flags & 0x40) !== 0) parts.push(str('p'));
+  return frame(0x10, Buffer.concat(parts));
+}
+
+/** Connect Flags: Clean Session/Start (0x02), Will (0x04) with Will QoS 3 (0x18), Password (0x40), User Name (0x80). */
+const CLEAN = 0x02;
+const WILL_QOS_3 = 0x04 | 0x18 | CLEAN;
+const PASSWORD_ONLY = 0x40 | CLEAN;
+/** Session Expiry Interval 60: a CONNECT property, so the plain CONNECT decoder leaves the packet to mqtt-packet. */
+const SESSION_EXPIRY = Buffer.from([5, 0x11, 0, 0, 0, 60]);
+
+interface RefusedConnect {
+  name: string;
+  bytes: Buffer;
+  message: RegExp;
+  reason: ProtocolViolation['reason'];
+  reasonCode: number;
+  /** The level the gateway answers in: 5 gets a v5 CONNACK with `reasonCode`; 3 and 4 a close; unset (unsupported) CONNACK 0x01. */
+  connectProtocolVersion?: ProtocolVersionNumber;
+}
+
+/**
+ * CONNECT packets mqtt-packet 9.0.2 parses without complaint and the specs
+ * refuse (issue: the broker accepted all of these).
+ */
+const REFUSED_CONNECT: RefusedConnect[] = [
+  {
+    name: 'v3.1.1 Will QoS 3 [MQTT-3.1.2-14]',
+    bytes: rawConnect('MQTT', 4, WILL_QOS_3),
+    message: /Will QoS 3/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 4,
+  },
+  {
+    name: 'v5 Will QoS 3 (MQTT 5.0 §3.1.2.6: a Malformed Packet) [MQTT-3.1.2-12]',
+    bytes: rawConnect('MQTT', 5, WILL_QOS_3),
+    message: /Will QoS 3/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 5,
+  },
+  {
+    name: 'v3.1 Will QoS 3',
+    bytes: rawConnect('MQIsdp', 3, WILL_QOS_3),
+    message: /Will QoS 3/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 3,
+  },
+  {
+    name: 'v3.1.1 Will QoS 3 with Will Retain [MQTT-3.1.2-14]',
+    bytes: rawConnect('MQTT', 4, WILL_QOS_3 | 0x20),
+    message: /Will QoS 3/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 4,
+  },
+  {
+    name: 'v3.1.1 Password Flag without the User Name Flag [MQTT-3.1.2-22]',
+    bytes: rawConnect('MQTT', 4, PASSWORD_ONLY),
+    message: /Password Flag without the User Name Flag/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 4,
+  },
+  {
+    name: 'v3.1 Password Flag without the User Name Flag',
+    bytes: rawConnect('MQIsdp', 3, PASSWORD_ONLY),
+    message: /Password Flag without the User Name Flag/,
+    reason: 'malformed',
+    reasonCode: ReasonCode.MalformedPacket,
+    connectProtocolVersion: 3,
+  },
+  {
+    name: 'protocol name MQTT with level 3 [MQTT-3.1.2-2]',
+    bytes: rawConnect('MQTT', 3, CLEAN),
+    message: /protocol name MQTT with level 3/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQTT with level 3 and the bridge bit (0x83) [MQTT-3.1.2-2]',
+    bytes: rawConnect('MQTT', 0x83, CLEAN),
+    message: /protocol name MQTT with level 3/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQIsdp with level 4 [MQTT-3.1.2-1]',
+    bytes: rawConnect('MQIsdp', 4, CLEAN),
+    message: /protocol name MQIsdp with level 4/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQIsdp with level 5 [MQTT-3.1.2-1]',
+    bytes: rawConnect('MQIsdp', 5, CLEAN),
+    message: /protocol name MQIsdp with level 5/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQIsdp with level 5 and the bridge bit (0x85) [MQTT-3.1.2-1]',
+    bytes: rawConnect('MQIsdp', 0x85, CLEAN),
+    message: /protocol name MQIsdp with level 5/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  // the protocol name and level come first in the packet: what follows them does not change the answer
+  {
+    name: 'protocol name MQTT with level 3 and Will QoS 3 [MQTT-3.1.2-2]',
+    bytes: rawConnect('MQTT', 3, WILL_QOS_3),
+    message: /protocol name MQTT with level 3/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQIsdp with level 5 and a truncated Properties block [MQTT-3.1.2-1]',
+    bytes: rawConnect('MQIsdp', 5, CLEAN, Buffer.from([5, 0x11, 0, 0])),
+    message: /protocol name MQIsdp with level 5/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+  {
+    name: 'protocol name MQIsdp with level 4 and the reserved Connect Flag set [MQTT-3.1.2-1]',
+    bytes: rawConnect('MQIsdp', 4, CLEAN | 0x01),
+    message: /protocol name MQIsdp with level 4/,
+    reason: 'protocol_error',
+    reasonCode: ReasonCode.UnsupportedProtocolVersion,
+  },
+];
+
+/** The same CONNECT shapes where the specs allow them: the checks above must not catch these. */
+const ACCEPTED_CONNECT: { name: string; bytes: Buffer; packet: Record<string, unknown> }[] = [
+  {
+    name: 'v5 Password Flag without the User Name Flag (MQTT 5.0 §3.1.2.9)',
+    bytes: rawConnect('MQTT', 5, PASSWORD_ONLY, SESSION_EXPIRY),
+    packet: { protocolId: 'MQTT', protocolVersion: 5, password: Buffer.from('p') },
+  },
+  {
+    name: 'v3.1.1 Will QoS 2 with Will Retain and the bridge bit (0x84)',
+    bytes: rawConnect('MQTT', 0x84, 0x04 | 0x10 | 0x20 | CLEAN),
+    packet: { protocolId: 'MQTT', protocolVersion: 4, bridgeMode: true, will: expect.objectContaining({ qos: 2, retain: true }) },
+  },
+  {
+    name: 'v3.1 with the bridge bit (0x83)',
+    bytes: rawConnect('MQIsdp', 0x83, 0xc0 | CLEAN),
+    packet: { protocolId: 'MQIsdp', protocolVersion: 3, bridgeMode: true, username: 'u' },
+  },
+  {
+    name: 'v5 Will QoS 2 with Will Properties',
+    bytes: rawConnect('MQTT', 5, 0x04 | 0x10 | CLEAN, SESSION_EXPIRY),
+    packet: { protocolId: 'MQTT', protocolVersion: 5, will: expect.objectContaining({ qos: 2 }) },
+  },
+];
+
+describe('PacketReader refuses CONNECT packets mqtt-packet accepts', () => {
+  it.each(REFUSED_CONNECT)('refuses $name', ({ bytes, message, reason, reasonCode, connectProtocolVersion }) => {
+    const { r, packets, errors } = reader();
+    r.push(Buffer.concat([bytes, hex(PINGREQ)]));
+    expect(packets).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toEqual(expect.objectContaining({ reason, reasonCode, message: expect.stringMatching(message) }));
+    expect(errors[0]!.connectProtocolVersion).toBe(connectProtocolVersion);
+    expect(r.isStopped).toBe(true);
+  });
+
+  it.each(REFUSED_CONNECT)('refuses $name when it arrives one byte at a time', ({ bytes, reasonCode }) => {
+    const { r, packets, errors } = reader();
+    for (const b of bytes) r.push(Buffer.from([b]));
+    expect(packets).toEqual([]);
+    expect(errors.map((e) => e.reasonCode)).toEqual([reasonCode]);
+  });
+
+  it.each(ACCEPTED_CONNECT)('accepts $name', ({ bytes, packet }) => {
+    const { r, packets, errors } = reader();
+    r.push(bytes);
+    expect(errors).toEqual([]);
+    expect(packets).toEqual([expect.objectContaining({ cmd: 'connect', ...packet })]);
   });
 });

@@ -2,7 +2,7 @@ import type { Packet } from 'mqtt-packet';
 import { decodePlainConnect } from './connect-decoder';
 import { decodePlainPublish } from './publish-decoder';
 import { ReasonCode } from './reason-codes';
-import { checkDecodedPacket, createStrictParser, type DecodedProblem, type ParserInternals, type StrictParser } from './strict-parser';
+import { checkDecodedPacket, connectProtocolProblem, createStrictParser, type DecodedProblem, type ParserInternals, type StrictParser } from './strict-parser';
 
 /**
  * Turns the byte stream of one connection into MQTT packets.
@@ -96,14 +96,26 @@ export function checkFixedHeaderByte(first: number): ProtocolViolation | undefin
   return undefined;
 }
 
+/**
+ * [MQTT-3.1.2-2] a CONNECT with a protocol name or level the server does not support: reason code 0x84, which the
+ * gateway answers with the v3.1.1 CONNACK 0x01 before the close. Never tied to a level (`connectProtocolVersion`):
+ * the level is what is in question.
+ */
+function unsupportedProtocol(message: string, cause?: unknown): ProtocolViolation {
+  const reasonCode = ReasonCode.UnsupportedProtocolVersion;
+  return cause === undefined ? { reason: 'protocol_error', message, reasonCode } : { reason: 'protocol_error', message, reasonCode, cause };
+}
+
 function classifyParserError(err: Error): ProtocolViolation {
   const message = err.message;
-  // [MQTT-3.1.2-2] a CONNECT with a protocol level the server does not support
-  if (/protocol ?(version|id)/i.test(message)) {
-    return { reason: 'protocol_error', message, reasonCode: ReasonCode.UnsupportedProtocolVersion, cause: err };
-  }
+  if (/protocol ?(version|id)/i.test(message)) return unsupportedProtocol(message, err);
   if (/not supported/i.test(message)) return violation('protocol_error', message, err);
   return violation('malformed', message, err);
+}
+
+/** A problem the strict checks found in a packet mqtt-packet read (strict-parser.ts). */
+function problemViolation(problem: DecodedProblem): ProtocolViolation {
+  return problem.reason === 'unsupported_protocol_version' ? unsupportedProtocol(problem.message) : violation(problem.reason, problem.message);
 }
 
 function connectVersionOf(connect: { protocolVersion?: unknown }): ProtocolVersionNumber | undefined {
@@ -183,6 +195,7 @@ export class PacketReader {
   private packetBytes = 0;
   /** Filled synchronously by the parser's events during one parse call. */
   private parsed: Packet | undefined;
+  /** What the strict checks found in the packet; when the parser also failed, a CONNECT protocol mismatch before the failure. */
   private parsedProblem: DecodedProblem | undefined;
   private parseError: Error | undefined;
   /** The protocol level of a CONNECT the parser failed on, when it got that far. */
@@ -205,7 +218,10 @@ export class PacketReader {
   errorEvent(err: Error, packet: Partial<Packet>): void {
     if (this.parseError !== undefined) return;
     this.parseError = err;
-    this.parseErrorVersion = packet.cmd === 'connect' ? connectVersionOf(packet) : undefined;
+    if (packet.cmd !== 'connect') return;
+    this.parseErrorVersion = connectVersionOf(packet);
+    // a CONNECT's protocol name and level come before any field mqtt-packet can fail on: a mismatch of the two is the answer
+    this.parsedProblem = connectProtocolProblem(packet);
   }
 
   get protocolVersion(): ProtocolVersionNumber {
@@ -361,17 +377,20 @@ export class PacketReader {
       state.current = undefined;
       resetParser(parser);
     }
-    if (this.parseError !== undefined) return this.fail(withConnectVersion(classifyParserError(this.parseError), this.parseErrorVersion));
     const packet = this.parsed as Packet | undefined;
-    // TypeScript cannot see that the 'packet' listener assigned it during parse()
+    // TypeScript cannot see that the listeners assigned them during parse()
     const problem = this.parsedProblem as DecodedProblem | undefined;
     // not kept: an idle connection would hold its last packet (its CONNECT) for as long as it stays connected
     this.parsed = undefined;
     this.parsedProblem = undefined;
+    if (this.parseError !== undefined) {
+      if (problem !== undefined) return this.fail(problemViolation(problem));
+      return this.fail(withConnectVersion(classifyParserError(this.parseError), this.parseErrorVersion));
+    }
     if (packet === undefined) return this.fail(violation('malformed', 'packet could not be decoded'));
     if (problem !== undefined) {
       const version = packet.cmd === 'connect' ? connectVersionOf(packet) : undefined;
-      return this.fail(withConnectVersion(violation(problem.reason, problem.message), version));
+      return this.fail(withConnectVersion(problemViolation(problem), version));
     }
     if (packet.cmd === 'connect') this.detachSettings(packet);
     this.hand(packet);

@@ -1,4 +1,4 @@
-import { parser as createParser, type Packet, type Parser } from 'mqtt-packet';
+import { parser as createParser, type IConnectPacket, type Packet, type Parser } from 'mqtt-packet';
 import { isPropertyPlace, propertyAllowed, type PropertyPlace } from './property-table';
 import { utf8StringProblem } from './utf8-string';
 
@@ -12,7 +12,10 @@ import { utf8StringProblem } from './utf8-string';
  *   - bytes left over after the last field are ignored;
  *   - a UTF-8 string is decoded with Buffer#toString, which turns ill-formed
  *     bytes into U+FFFD [MQTT-1.5.4-1] and lets U+0000 through [MQTT-1.5.4-2];
- *   - any property is read in any packet (MQTT 5.0 §2.2.2.2).
+ *   - any property is read in any packet (MQTT 5.0 §2.2.2.2);
+ *   - a CONNECT may pair either protocol name with any of the levels 3, 4
+ *     and 5, carry Will QoS 3, or (before MQTT 5) a password without a user
+ *     name.
  * The first two and the strings are fixed by wrapping three of its internal
  * methods on this one instance; the others are checked on each decoded packet.
  */
@@ -147,8 +150,47 @@ function propertiesProblem(place: PropertyPlace, properties: unknown): DecodedPr
 }
 
 export interface DecodedProblem {
-  reason: 'malformed' | 'protocol_error';
+  /**
+   * `unsupported_protocol_version`: a CONNECT whose protocol name and level
+   * do not go together, refused as an unsupported level (reason code 0x84,
+   * the v3.1.1 CONNACK 0x01) [MQTT-3.1.2-2].
+   */
+  reason: 'malformed' | 'protocol_error' | 'unsupported_protocol_version';
   message: string;
+}
+
+/**
+ * A CONNECT whose protocol name and level do not go together: "MQTT" is the
+ * name of 3.1.1 (level 4) and 5.0 (level 5), "MQIsdp" that of 3.1 (level 3);
+ * mqtt-packet accepts either name with any of the three levels (and removes
+ * the bridge bit, 0x80, from the level first). `connect` may be what
+ * mqtt-packet read of a CONNECT before it failed: the name and level are its
+ * first fields, so a mismatch is the packet's first fault whatever follows.
+ * Answered as an unsupported level, as Mosquitto does (`handle__connect`:
+ * CONNACK 0x01 for MQIsdp with a level other than 3 and for MQTT with a level
+ * other than 4 or 5).
+ */
+export function connectProtocolProblem(connect: { protocolId?: unknown; protocolVersion?: unknown }): DecodedProblem | undefined {
+  const { protocolId, protocolVersion } = connect;
+  const mismatch =
+    // [MQTT-3.1.2-2] level 3 is MQTT 3.1, whose name is MQIsdp: no level of the protocol named MQTT
+    (protocolId === 'MQTT' && protocolVersion === 3) ||
+    // [MQTT-3.1.2-1] a 3.1.1 or 5.0 CONNECT is named MQTT; the server may refuse any other name
+    (protocolId === 'MQIsdp' && (protocolVersion === 4 || protocolVersion === 5));
+  if (!mismatch) return undefined;
+  return { reason: 'unsupported_protocol_version', message: `protocol name ${protocolId} with level ${protocolVersion as number}` };
+}
+
+/** The Connect Flags combinations mqtt-packet lets through. */
+function connectFlagsProblem(connect: IConnectPacket): DecodedProblem | undefined {
+  // [MQTT-3.1.2-14] Will QoS is 0, 1 or 2, never 3; MQTT 5.0 §3.1.2.6 [MQTT-3.1.2-12]: "A value of 3 (0x03) is a Malformed Packet"
+  if ((connect.will?.qos as number | undefined) === 3) return { reason: 'malformed', message: 'Will QoS 3' };
+  // [MQTT-3.1.2-22] before MQTT 5 the Password Flag needs the User Name Flag (MQTT 5.0 §3.1.2.9 lifts this); MQTT 3.1 too, as
+  // Mosquitto holds (`handle__connect` refuses it on 3.1 and 3.1.1). mqtt-packet sets username and password only from the flags.
+  if (connect.protocolVersion !== 5 && connect.password !== undefined && connect.username === undefined) {
+    return { reason: 'malformed', message: 'Password Flag without the User Name Flag' };
+  }
+  return undefined;
 }
 
 /**
@@ -163,6 +205,11 @@ export function checkDecodedPacket(packet: Packet, consumed: number): DecodedPro
     properties?: unknown;
     will?: { properties?: unknown };
   };
+  if (packet.cmd === 'connect') {
+    // the protocol name, level and Connect Flags come first in a CONNECT, so they are checked first
+    const problem = connectProtocolProblem(packet) ?? connectFlagsProblem(packet);
+    if (problem !== undefined) return problem;
+  }
   if ('messageId' in p) {
     const id = p.messageId;
     // [MQTT-2.3.1-1] SUBSCRIBE, UNSUBSCRIBE and QoS > 0 PUBLISH carry a non-zero 16-bit Packet Identifier
