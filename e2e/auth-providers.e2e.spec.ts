@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { createTestCertificates, type Deployment, type PlatformProcess, type TestCertificates } from '@mqp/testing';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 import { CalloutServer, issueClientCertificate, JwtIssuer, type IssuedCertificate } from './support/auth-counterparts';
 import { closeOutcomeClients, connectOutcome, eventually, pubackCode, subackCode, type ConnectOutcome } from './support/connect-outcome';
 import { Inbox } from './support/mqtt-clients';
@@ -39,7 +39,7 @@ beforeAll(() => {
 });
 afterAll(() => certs?.remove());
 
-describe.each(BOTH_DEPLOYMENTS)('auth providers on mqp %s', (kind, start) => {
+describe.each(DEPLOYMENTS)('auth providers on mqp %s', (kind, start) => {
   let deployment: Deployment;
   const issuer = new JwtIssuer();
   /** `http-allow-*` allowed, `http-deny-*` denied, anyone else ignored (the chain goes on: anonymous refuses). */

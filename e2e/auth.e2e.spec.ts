@@ -9,7 +9,7 @@
 import { AuthGrpcClient } from '@mqp/contracts';
 import type { Deployment } from '@mqp/testing';
 import type { MqttClient } from 'mqtt';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 import { connectOutcome } from './support/connect-outcome';
 import { closeAllClients, connectClient, Inbox, withTimeout } from './support/mqtt-clients';
 import { mqpOk } from './support/mqp-cli';
@@ -33,7 +33,7 @@ async function untilRevoked(pub: MqttClient, inbox: Inbox, x: string, y: string)
   }
 }
 
-describe.each(BOTH_DEPLOYMENTS)('auth changes on mqp %s', (kind, start) => {
+describe.each(DEPLOYMENTS)('auth changes on mqp %s', (kind, start) => {
   let deployment: Deployment;
   /** Subscriber and publisher sit on different gateways when there are two. */
   let first: number;

@@ -9,19 +9,19 @@
  */
 import type { IConnackPacket, IDisconnectPacket, IPubackPacket, IPubcompPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
 import type { Deployment } from '@mqp/testing';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, Inbox } from './support/mqtt-clients';
 import { INSPECTABLE_ENV, liveHeapBytes } from './support/live-heap';
 import { ackPacket, connectPacket, destroyAllRaw, frame, PINGREQ, prop, props, publishPacket, RawClient, rssBytes, str, subscribePacket, u16, u32, varInt } from './support/raw-mqtt';
 
 const MiB = 1024 * 1024;
 
-describe.each(BOTH_DEPLOYMENTS)('mqp %s against hostile input (HOSTILE-INPUTS.md)', (kind, start) => {
+describe.each(DEPLOYMENTS)('mqp %s against hostile input (HOSTILE-INPUTS.md)', (kind, start) => {
   let deployment: Deployment;
   let port: number;
   let pid: number;
-  /** The process behind `port`: the standalone process, or the first gateway of the split deployment. */
-  const gatewayProcess = kind === 'standalone' ? 'standalone' : 'gateway-1';
+  /** The process behind `port`: the standalone (main) process, or the first gateway of the split deployment. */
+  const gatewayProcess = kind === 'split' ? 'gateway-1' : 'standalone';
   let n = 0;
   const uniq = (prefix: string): string => `${prefix}-${++n}`;
 
@@ -553,8 +553,8 @@ describe.each(BOTH_DEPLOYMENTS)('mqp %s against hostile input (HOSTILE-INPUTS.md
       // and will; a split gateway hands them over and keeps next to nothing (under 1 KB per connection). Live heap
       // after a full collection, not RSS: a split gateway's RSS rises by ~100 MB of not-yet-collected gRPC garbage
       // here, then stays level over 20,000 cycles, so an RSS bound could not tell that from a leak.
-      const holder = deployment.processes.get(kind === 'standalone' ? 'standalone' : 'session')!;
-      const measured = kind === 'standalone' ? [holder] : [holder, deployment.processes.get(gatewayProcess)!];
+      const holder = deployment.processes.get(kind === 'split' ? 'session' : 'standalone')!;
+      const measured = kind === 'split' ? [holder, deployment.processes.get(gatewayProcess)!] : [holder];
       // a first round brings code, caches and pools to their working size, so the measured round sees only what is held
       await connectOnce(Array.from({ length: 500 }, (_, i) => `warm-${i}`));
       const before = await Promise.all(measured.map(liveHeapBytes));

@@ -5,9 +5,9 @@
  */
 import { mosquittoPub, mosquittoSub } from './support/mosquitto-clients';
 import type { Deployment } from '@mqp/testing';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 
-describe.each(BOTH_DEPLOYMENTS)('mosquitto clients against mqp %s', (_kind, start) => {
+describe.each(DEPLOYMENTS)('mosquitto clients against mqp %s', (_kind, start) => {
   let deployment: Deployment;
   let subPort: number;
   let pubPort: number;
@@ -27,7 +27,9 @@ describe.each(BOTH_DEPLOYMENTS)('mosquitto clients against mqp %s', (_kind, star
     expect((await mosquittoPub(pubPort, ['-t', 'tour/lamp-2/temp', '-m', '19', '-q', '0', '-V', 'mqttv5'])).code).toBe(0);
     expect((await mosquittoPub(pubPort, ['-t', 'tour', '-m', 'parent', '-q', '1', '-V', 'mqttv311'])).code).toBe(0);
     const { lines } = await sub.done;
-    expect(lines).toEqual(['tour/lamp-1/temp 21.5', 'tour/lamp-2/temp 19', 'tour parent']);
+    // sorted: order is promised per publishing connection [MQTT-4.6.0-6], and a QoS 0 publisher exits without waiting
+    // for the broker, so with gateway workers the next publisher, in another process, may get there first
+    expect([...lines].sort()).toEqual(['tour parent', 'tour/lamp-1/temp 21.5', 'tour/lamp-2/temp 19']);
   });
 
   it('a retained message published with mosquitto_pub -r is the first thing a later mosquitto_sub gets', async () => {

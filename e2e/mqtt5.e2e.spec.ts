@@ -5,10 +5,10 @@
  * retain handling, message expiry and `$SYS` statistics.
  */
 import type { Deployment } from '@mqp/testing';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, Inbox } from './support/mqtt-clients';
 
-describe.each(BOTH_DEPLOYMENTS)('mqp %s: MQTT 5', (kind, start) => {
+describe.each(DEPLOYMENTS)('mqp %s: MQTT 5', (kind, start) => {
   let deployment: Deployment;
   let subPort: number;
   let pubPort: number;

@@ -6,11 +6,11 @@
  */
 import type { MqttClient } from 'mqtt';
 import { httpStatus, type Deployment } from '@mqp/testing';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, Inbox, rawSocket, withTimeout } from './support/mqtt-clients';
 import { RecordingHttpServer } from './support/collector';
 
-describe.each(BOTH_DEPLOYMENTS)('mqp %s', (kind, start) => {
+describe.each(DEPLOYMENTS)('mqp %s', (kind, start) => {
   let deployment: Deployment;
   const webhook = new RecordingHttpServer();
   const collector = new RecordingHttpServer();
@@ -194,7 +194,7 @@ describe.each(BOTH_DEPLOYMENTS)('mqp %s', (kind, start) => {
       const names = spanNames();
       const hops = names.includes('mqtt publish') && names.includes('mqtt deliver');
       // split: the gateway's client span and the router process's server span of the same call
-      const routerCall = kind === 'standalone' || names.filter((n) => n === 'mqp.router.v1.Router/Retain').length === 2;
+      const routerCall = kind !== 'split' || names.filter((n) => n === 'mqp.router.v1.Router/Retain').length === 2;
       return hops && routerCall ? true : undefined;
     };
     await collector.waitFor(traceComplete, 15_000);

@@ -4,10 +4,10 @@
  * QoS 2 exactly once, and wills.
  */
 import type { Deployment } from '@mqp/testing';
-import { BOTH_DEPLOYMENTS } from './support/deployments';
+import { DEPLOYMENTS } from './support/deployments';
 import { closeAllClients, connectClient, connectWithInbox, withTimeout } from './support/mqtt-clients';
 
-describe.each(BOTH_DEPLOYMENTS)('sessions on mqp %s', (_kind, start) => {
+describe.each(DEPLOYMENTS)('sessions on mqp %s', (_kind, start) => {
   let deployment: Deployment;
   let first: number;
   let second: number;

@@ -1,7 +1,12 @@
-import { startSplit, startStandalone } from '@mqp/testing';
+import { startSplit, startStandalone, startStandaloneWithWorkers } from '@mqp/testing';
 
-/** Every e2e suite that says so runs unchanged against both deployments (ARCHITECTURE.md "Two ways to run"). */
-export const BOTH_DEPLOYMENTS = [
+/**
+ * Every e2e suite that says so runs unchanged against each deployment
+ * (ARCHITECTURE.md "Two ways to run"), standalone also with gateway workers,
+ * where consecutive clients land in different processes.
+ */
+export const DEPLOYMENTS = [
   ['standalone', startStandalone],
+  ['standalone-workers', startStandaloneWithWorkers],
   ['split', startSplit],
 ] as const;

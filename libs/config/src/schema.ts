@@ -284,9 +284,27 @@ export const gatewaySchema = z
      * bus message per gateway per interval.
      */
     heartbeatIntervalMs: z.number().int().min(50).max(60_000).default(1_000),
+    /**
+     * Standalone only: processes serving the plain-TCP listener. 1 = this
+     * process alone; N forks N-1 gateway workers, each taking every N-th
+     * accepted connection, so the MQTT work spreads over N cores while the
+     * other services stay in this process (docs/adr/0006). Set it to the
+     * number of cores the broker may use.
+     */
+    workers: z.number().int().min(1).max(64).default(1),
   })
   .strict()
   .default({});
+
+/**
+ * Whether some gateway runs in a process of its own, so it can die while the
+ * session service lives on: over NATS (distributed), or as a gateway worker
+ * of a standalone process. Then gateways announce themselves on the bus and
+ * the session service watches them.
+ */
+export function separateGatewayProcesses(config: { nats: { url?: string | undefined }; gateway: { workers: number } }): boolean {
+  return config.nats.url !== undefined || config.gateway.workers > 1;
+}
 
 export const sessionSchema = z
   .object({

@@ -61,18 +61,22 @@ export class GrpcServer {
     this.health.set(service, serving);
   }
 
-  /** Listens on `host:port` (port 0 picks a free one) and resolves with the bound port; every hosted service starts SERVING. */
-  async start(address: { host: string; port: number }): Promise<number> {
+  /**
+   * Listens on `host:port` (port 0 picks a free one) and resolves with the
+   * bound port, or on a Unix socket `path` (resolves 0; clients use
+   * `unix:<path>`); every hosted service starts SERVING.
+   */
+  async start(address: { host: string; port: number } | { path: string }): Promise<number> {
     if (this.state !== 'new') throw new Error('GrpcServer.start may be called once');
     this.state = 'started';
-    const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+    const target = 'path' in address ? `unix:${address.path}` : `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     const port = await new Promise<number>((resolve, reject) => {
-      // Inter-service TLS is not configured yet (see docs); listen on an internal network only.
-      this.server.bindAsync(`${host}:${address.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      // Inter-service TLS is not configured yet (see docs); listen on an internal network (or a private Unix socket) only.
+      this.server.bindAsync(target, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
     this.health.set('', true);
     for (const service of this.services) if (this.health.get(service) === undefined) this.health.set(service, true);
-    this.logger.info('gRPC server listening', { host: address.host, port, services: this.services.join(',') });
+    this.logger.info('gRPC server listening', { address: target, services: this.services.join(',') });
     return port;
   }
 

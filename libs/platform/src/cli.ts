@@ -2,6 +2,8 @@ import { loadConfig, type MqpConfig } from '@mqp/config';
 import { ConfigError } from '@mqp/model';
 import { createLogger, onShutdownSignal } from '@mqp/runtime';
 import { Platform } from './platform';
+import { runGatewayWorker } from './gateway-workers/gateway-worker';
+import { WORKER_COMMAND } from './gateway-workers/worker-messages';
 import { UsageError } from './store-command';
 import { isStoreCommand, runStoreCommand, STORE_COMMANDS_USAGE } from './store-commands';
 import { servicesOf, type ServiceName } from './targets';
@@ -10,7 +12,7 @@ import { servicesOf, type ServiceName } from './targets';
  * `mqp start [--config FILE] [--target LIST] [--mqtt-port N] [--http-port N]
  * [--data-dir DIR] [--nats URL] [--mongodb URI]` plus the split-mode flags
  * `--grpc-port N`, `--gateway-id ID`, `--auth-address`, `--session-address`,
- * `--router-address HOST:PORT`. Exit codes: 0 clean shutdown, 2 bad usage or
+ * `--router-address HOST:PORT`, and `--gateway-workers N` (standalone). Exit codes: 0 clean shutdown, 2 bad usage or
  * config, 1 failure to start (for example a port in use), each with a
  * one-line reason on stderr.
  */
@@ -25,6 +27,7 @@ const FLAG_PATHS: Record<string, { path: string; type: 'number' | 'string' }> = 
   '--mongodb': { path: 'storage.mongodb.uri', type: 'string' },
   '--grpc-port': { path: 'grpc.port', type: 'number' },
   '--gateway-id': { path: 'gateway.id', type: 'string' },
+  '--gateway-workers': { path: 'gateway.workers', type: 'number' },
   '--auth-address': { path: 'services.auth.address', type: 'string' },
   '--session-address': { path: 'services.session.address', type: 'string' },
   '--router-address': { path: 'services.router.address', type: 'string' },
@@ -63,6 +66,7 @@ export { UsageError };
 
 const USAGE = `usage: mqp start [--config FILE] [--target all|gateway,session,auth,router,integration]
                  [--mqtt-port N] [--tls-port N] [--ws-port N] [--wss-port N] [--http-port N] [--data-dir DIR] [--nats URL] [--mongodb URI]
+                 [--gateway-workers N]
                  [--grpc-port N] [--gateway-id ID] [--auth-address H:P] [--session-address H:P] [--router-address H:P]
 ${STORE_COMMANDS_USAGE}`;
 
@@ -74,6 +78,7 @@ export async function runCli(argv: readonly string[], fixedTarget?: ServiceName)
     return;
   }
   if (isStoreCommand(command) && !fixedTarget) return runStoreCli(command, rest);
+  if (command === WORKER_COMMAND && !fixedTarget) return runGatewayWorker((config) => startTelemetryIfConfigured(config, ['gateway']));
   if (command !== 'start') return fail(2, `unknown command "${command}"\n${USAGE}`);
 
   let config: MqpConfig;
@@ -91,7 +96,8 @@ export async function runCli(argv: readonly string[], fixedTarget?: ServiceName)
   const stopTelemetry = await startTelemetryIfConfigured(config, services);
   let platform: Platform;
   try {
-    platform = await Platform.start({ config, services, logger });
+    // gateway workers are forked from this same binary
+    platform = await Platform.start({ config, services, logger, wiring: process.argv[1] ? { workerMain: process.argv[1] } : {} });
   } catch (err) {
     await stopTelemetry();
     return fail(err instanceof ConfigError ? 2 : 1, describe(err));

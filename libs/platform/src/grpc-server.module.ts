@@ -9,7 +9,7 @@ import {
   sessionServiceDefinition,
 } from '@mqp/contracts';
 import { GrpcServer } from '@mqp/grpc';
-import type { ModuleDefinition } from '@mqp/runtime';
+import type { ModuleContext, ModuleDefinition } from '@mqp/runtime';
 import type { GrpcServiceName } from './targets';
 
 /** Serves the auth/session/router services this process runs to the other processes. */
@@ -18,12 +18,7 @@ export function grpcServerModule(config: MqpConfig, served: readonly GrpcService
     name: 'grpc.server',
     deps: served,
     init(ctx) {
-      const server = new GrpcServer({ logger: ctx.logger });
-      for (const service of served) {
-        if (service === 'auth') server.addService(authServiceDefinition, authGrpcHandlers(ctx.get<AuthApi>('auth')));
-        if (service === 'session') server.addService(sessionServiceDefinition, sessionGrpcHandlers(ctx.get<SessionApi>('session')));
-        if (service === 'router') server.addService(routerServiceDefinition, routerGrpcHandlers(ctx.get<RouterApi>('router')));
-      }
+      const server = grpcServerFor(served, ctx);
       let port = 0;
       return {
         value: { port: () => port },
@@ -35,4 +30,15 @@ export function grpcServerModule(config: MqpConfig, served: readonly GrpcService
       };
     },
   };
+}
+
+/** A gRPC server hosting `served`, each backed by the module of that name (which `ctx` must be allowed to read). */
+export function grpcServerFor(served: readonly GrpcServiceName[], ctx: ModuleContext): GrpcServer {
+  const server = new GrpcServer({ logger: ctx.logger });
+  for (const service of served) {
+    if (service === 'auth') server.addService(authServiceDefinition, authGrpcHandlers(ctx.get<AuthApi>('auth')));
+    if (service === 'session') server.addService(sessionServiceDefinition, sessionGrpcHandlers(ctx.get<SessionApi>('session')));
+    if (service === 'router') server.addService(routerServiceDefinition, routerGrpcHandlers(ctx.get<RouterApi>('router')));
+  }
+  return server;
 }

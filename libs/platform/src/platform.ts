@@ -1,6 +1,6 @@
 import type { MqpConfig } from '@mqp/config';
 import { HttpServer, ModuleManager, sendJson, type Logger, type MetricsRegistry } from '@mqp/runtime';
-import { platformModules, startList } from './modules';
+import { platformModules, startList, type ProcessWiring } from './modules';
 import { type ServiceName } from './targets';
 import { validateDeployment } from './validate-deployment';
 
@@ -16,13 +16,16 @@ export class Platform {
     private readonly logger: Logger,
   ) {}
 
-  static async start(options: { config: MqpConfig; services: readonly ServiceName[]; logger: Logger }): Promise<Platform> {
-    const { config, services, logger } = options;
-    validateDeployment(config, services);
-    warnAboutOpenAuth(config, services, logger);
+  static async start(options: { config: MqpConfig; services: readonly ServiceName[]; logger: Logger; wiring?: ProcessWiring }): Promise<Platform> {
+    const { config, services, logger, wiring = {} } = options;
+    // a gateway worker is wired by its main process, which validated the deployment
+    if (!wiring.worker) {
+      validateDeployment(config, services);
+      warnAboutOpenAuth(config, services, logger);
+    }
 
     const manager = new ModuleManager(logger);
-    for (const def of platformModules(config, services)) manager.register(def);
+    for (const def of platformModules(config, services, wiring)) manager.register(def);
 
     let http: HttpServer | undefined;
     let httpPort: number | undefined;
@@ -45,10 +48,12 @@ export class Platform {
       throw err;
     }
     const platform = new Platform(manager, http, httpPort, logger);
+    if (wiring.worker) return platform;
     // Tools and tests read the bound ports from this line (port 0 in config = any free port).
     const listenerPorts = platform.value<{ ports(): { tls?: number; ws?: number; wss?: number } }>('gateway')?.ports();
     logger.info('mqp started', {
       services: services.join(','),
+      ...(config.gateway.workers > 1 ? { gatewayWorkers: config.gateway.workers - 1 } : {}),
       mqttPort: platform.mqttPort(),
       // only the enabled listeners (undefined fields are left out of the line)
       tlsPort: listenerPorts?.tls,

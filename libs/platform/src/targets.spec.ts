@@ -46,6 +46,18 @@ describe('validateDeployment', () => {
     expect(() => validateDeployment(loadConfig({ overrides: { 'nats.url': 'nats://x:1', 'grpc.port': 0 } }), servicesOf('auth'))).not.toThrow();
     expect(() => validateDeployment(config, servicesOf('integration'))).not.toThrow();
   });
+
+  it('allows gateway workers in standalone mode only, naming what to do instead', () => {
+    const workers = (overrides: Record<string, unknown>) => loadConfig({ overrides: { 'gateway.workers': 2, ...overrides } });
+    expect(() => validateDeployment(workers({}), servicesOf('all'))).not.toThrow();
+    expect(() => validateDeployment(workers({ 'nats.url': 'nats://127.0.0.1:4222' }), servicesOf('all'))).toThrow(/gateway\.workers: .*run more gateway processes/);
+    const split = workers({ 'nats.url': 'nats://n:1', 'services.auth.address': 'a:1', 'services.session.address': 's:1', 'services.router.address': 'r:1' });
+    expect(() => validateDeployment(split, servicesOf('gateway'))).toThrow(/gateway\.workers/);
+  });
+
+  it('refuses a gateway.workers count that is not a whole number from 1 to 64', () => {
+    for (const bad of [0, 65, 1.5]) expect(() => loadConfig({ overrides: { 'gateway.workers': bad } })).toThrow(/gateway\.workers/);
+  });
 });
 
 describe('mqp start flags', () => {
@@ -63,6 +75,10 @@ describe('mqp start flags', () => {
       'listeners.ws.port': 0,
       'listeners.wss.port': 8084,
     });
+  });
+
+  it('maps --gateway-workers', () => {
+    expect(parseStartFlags(['--gateway-workers', '2']).overrides).toEqual({ 'gateway.workers': 2 });
   });
 
   it('refuses unknown flags, missing values and non-numeric ports', () => {

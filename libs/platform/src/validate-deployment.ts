@@ -4,13 +4,19 @@ import { GRPC_SERVICES, isStandalone, type ServiceName } from './targets';
 
 /**
  * Checks that a process running `services` can reach everything it needs,
- * listing every gap at once: a split process needs NATS for the bus, the
- * address of each gRPC service it calls but does not run, and a gRPC port
- * when it serves a service to others.
+ * listing every gap at once: gateway workers only in standalone; a split
+ * process needs NATS for the bus, the address of each gRPC service it calls
+ * but does not run, and a gRPC port when it serves a service to others.
  */
 export function validateDeployment(config: MqpConfig, services: readonly ServiceName[]): void {
-  if (isStandalone(services)) return;
   const problems: string[] = [];
+  if (config.gateway.workers > 1 && (!isStandalone(services) || config.nats.url)) {
+    problems.push('gateway.workers: more than 1 is for standalone mode only (--target all, no --nats); in distributed mode run more gateway processes');
+  }
+  if (isStandalone(services)) {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return;
+  }
   if (!config.nats.url) problems.push('nats.url: required when not every service runs in this process (--nats URL)');
   if (services.includes('gateway')) {
     for (const s of GRPC_SERVICES) {

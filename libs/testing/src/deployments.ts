@@ -35,6 +35,8 @@ export interface DeploymentOptions {
   mqttPort?: number;
   /** Print each process's output as it comes (the `start:split` tool). */
   inheritOutput?: boolean;
+  /** Standalone only: `--gateway-workers N` (the main process and N-1 workers share the MQTT port). */
+  gatewayWorkers?: number;
   /** Split only: the NATS URL a process (`gateway-1`, `session`, …) is given instead of the server's own, e.g. through a proxy a test can cut. */
   natsUrlFor?: (processName: string, natsUrl: string) => string;
 }
@@ -43,6 +45,7 @@ export async function startStandalone(options: DeploymentOptions = {}): Promise<
   const data = tempDir();
   const args = ['--mqtt-port', String(options.mqttPort ?? 0), '--data-dir', data.path];
   if (options.config) args.push('--config', writeConfigFile(options.config));
+  if (options.gatewayWorkers !== undefined) args.push('--gateway-workers', String(options.gatewayWorkers));
   const processes = new Map<string, PlatformProcess>();
   const launcher = new Launcher(options, processes);
   launcher.spawn('standalone', args);
@@ -66,6 +69,15 @@ export async function startStandalone(options: DeploymentOptions = {}): Promise<
   }
   deployment.mqttPorts.push(launcher.pinPort('standalone', '--mqtt-port', 'mqtt'));
   return deployment;
+}
+
+/**
+ * Standalone with two gateway workers: connections to the one MQTT port are
+ * dealt round-robin over three processes, so consecutive clients of a test
+ * land in different gateways that share the main process's bus and services.
+ */
+export function startStandaloneWithWorkers(options: DeploymentOptions = {}): Promise<Deployment> {
+  return startStandalone({ ...options, gatewayWorkers: 3 });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { MqpConfig } from '@mqp/config';
 import type { AuthApi, RouterApi, SessionApi } from '@mqp/contracts';
 import type { MetricsRegistry, ModuleDefinition } from '@mqp/runtime';
 import { Gateway } from './gateway';
+import type { TcpSource } from './listeners/tcp-source';
 
 /** What other modules (management, tests) get from the gateway. */
 export interface GatewayHandle {
@@ -23,7 +24,8 @@ export function gatewayIdFrom(config: MqpConfig): string {
 
 export const gatewayModule: ModuleDefinition<GatewayHandle> = {
   name: 'gateway',
-  deps: ['config', 'bus', 'metrics', 'auth.api', 'session.api', 'router.api'],
+  // `gateway.sockets`: a TcpSource, or undefined to bind listeners.tcp
+  deps: ['config', 'bus', 'metrics', 'auth.api', 'session.api', 'router.api', 'gateway.sockets'],
   init(ctx) {
     const config = ctx.get<MqpConfig>('config');
     const gateway = new Gateway({
@@ -35,6 +37,7 @@ export const gatewayModule: ModuleDefinition<GatewayHandle> = {
       session: ctx.get<SessionApi>('session.api'),
       router: ctx.get<RouterApi>('router.api'),
       logger: ctx.logger,
+      tcpSource: ctx.get<TcpSource | undefined>('gateway.sockets'),
     });
     return {
       value: {

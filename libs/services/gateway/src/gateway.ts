@@ -1,5 +1,5 @@
 import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
-import type { MqpConfig } from '@mqp/config';
+import { separateGatewayProcesses, type MqpConfig } from '@mqp/config';
 import { decodeAuthChanged, decodeGatewayCommand, subjects, type AuthApi, type AuthChangedEvent, type CloseSessionRequest, type RouterApi, type SessionApi, type SessionMessage } from '@mqp/contracts';
 import type { Message } from '@mqp/model';
 import { ReasonCode } from '@mqp/protocol';
@@ -17,6 +17,7 @@ import { createGatewayEvents } from './gateway.events';
 import { createGatewayMetrics } from './gateway.metrics';
 import { createListeners } from './listeners/listeners';
 import type { AcceptedTransport, Listener, TransportName } from './listeners/transport';
+import type { TcpSource } from './listeners/tcp-source';
 import { routeMessage, withPublishSpan } from './publish-pipeline';
 import { sessionSubscriptionsOf } from './session-restore';
 import { SharedSubscriptions } from './shared-subscriptions';
@@ -37,6 +38,8 @@ export interface GatewayDeps {
   router: RouterApi;
   metrics: MetricsRegistry;
   logger: Logger;
+  /** Where plain-TCP connections come from; bind `listeners.tcp` when absent. */
+  tcpSource?: TcpSource;
 }
 
 /**
@@ -55,10 +58,14 @@ export class Gateway {
   private readonly connectRates = new Map<TransportName, TokenBucket>();
   private listening = false;
   private stopping = false;
-  /** Wills being published; stop() waits for them so they reach the bus before it closes. */
-  private readonly pendingWills = new Set<Promise<void>>();
+  /**
+   * What closed connections still owe the bus and the services (wills,
+   * session hand-overs and closes, route removals); stop() waits for it, so
+   * it gets there before the bus and the service clients close.
+   */
+  private readonly afterClose = new Set<Promise<unknown>>();
   private readonly sysStats: SysStatsPublisher;
-  /** Distributed mode only: tells the session service this gateway (and so its connections) is alive. */
+  /** Distributed mode and gateway workers only: tells the session service this gateway (and so its connections) is alive. */
   private readonly heartbeat: GatewayHeartbeatPublisher | undefined;
   /** Distributed mode only: QoS 1/2 messages for offline sessions acknowledged once stored by the session service. */
   private readonly captures: CaptureConfirmations | undefined;
@@ -73,10 +80,11 @@ export class Gateway {
     const metrics = createGatewayMetrics(deps.metrics, () => this.connections.size);
     this.sysStats = new SysStatsPublisher(deps.gatewayId, deps.bus, deps.metrics, deps.logger, deps.config.gateway.sysIntervalMs);
     const startedAt = Date.now();
-    if (deps.config.nats.url !== undefined) {
+    if (separateGatewayProcesses(deps.config)) {
       this.heartbeat = new GatewayHeartbeatPublisher(deps.gatewayId, startedAt, deps.bus, deps.logger, deps.config.gateway.heartbeatIntervalMs);
-      this.captures = new CaptureConfirmations(deps.bus, deps.gatewayId, deps.logger);
     }
+    // A gateway worker's bus settles through the main process's bus, captures included; over NATS it cannot.
+    if (deps.config.nats.url !== undefined) this.captures = new CaptureConfirmations(deps.bus, deps.gatewayId, deps.logger);
     this.ctx = {
       gatewayId: deps.gatewayId,
       config: deps.config.gateway,
@@ -131,7 +139,7 @@ export class Gateway {
     ]);
     this.control = ctx.bus.subscribe(subjects.gatewayControl(this.gatewayId), (m) => this.onControl(m));
     this.authChanges = ctx.bus.subscribe(subjects.authChanged, (m) => this.onAuthChanged(m));
-    this.listeners = createListeners(this.deps.config, (accepted) => this.accept(accepted), ctx.logger);
+    this.listeners = createListeners(this.deps.config, (accepted) => this.accept(accepted), ctx.logger, this.deps.tcpSource);
     try {
       await Promise.all(this.listeners.map((l) => l.start()));
     } catch (err) {
@@ -168,7 +176,7 @@ export class Gateway {
     // what is left are handshakes that never finished
     await Promise.all(listeners.map((l) => l.close()));
     await closed;
-    await Promise.all(this.pendingWills);
+    await Promise.all(this.afterClose);
     this.ctx.keepAlives.clear();
     // silent only once every connection has been handed over: the session service has nothing of ours left to end
     this.heartbeat?.stop();
@@ -228,8 +236,7 @@ export class Gateway {
     if (conn.sessionOpened && conn.sessionExpiry > 0 && conn.stateBeforeClose === 'connected') {
       // the session outlives the connection: hand it to the session service (awaited by stop())
       conn.suspending = true;
-      const handing = this.closePersistent(conn).finally(() => this.pendingWills.delete(handing));
-      this.pendingWills.add(handing);
+      this.owe(this.closePersistent(conn));
       return;
     }
     const filters = [...conn.subscriptions.keys()];
@@ -239,19 +246,24 @@ export class Gateway {
     if (left.length > 0) ctx.metrics.dropped.inc(left.length);
     if (conn.stateBeforeClose !== 'connected') return;
 
-    if (conn.will && !conn.discardWill) {
-      const publishing = this.publishWill(conn).finally(() => this.pendingWills.delete(publishing));
-      this.pendingWills.add(publishing);
-    }
-    reportRoutes(ctx, 'remove', filters, conn.clientId);
+    if (conn.will && !conn.discardWill) this.owe(this.publishWill(conn));
+    if (filters.length > 0) this.owe(reportRoutes(ctx, 'remove', filters, conn.clientId));
     if (conn.sessionOpened) {
       const req: CloseSessionRequest = { clientId: conn.clientId, connectionId: conn.id };
       if (conn.sessionExpiryChanged) req.sessionExpiryInterval = conn.sessionExpiry;
-      withDeadline(ctx.session.close(req), ctx.config.serviceTimeoutMs, 'session').catch(
-        (err: unknown) => ctx.logger.warn('session close failed', { clientId: conn.clientId, error: err }),
+      this.owe(
+        withDeadline(ctx.session.close(req), ctx.config.serviceTimeoutMs, 'session').catch((err: unknown) =>
+          ctx.logger.warn('session close failed', { clientId: conn.clientId, error: err }),
+        ),
       );
     }
     this.emitDisconnected(conn);
+  }
+
+  /** Keeps `work` (which never rejects) in `afterClose` until it is done. */
+  private owe(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.afterClose.delete(tracked));
+    this.afterClose.add(tracked);
   }
 
   private emitDisconnected(conn: Connection): void {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Bus } from '@mqp/bus';
-import type { MqpConfig } from '@mqp/config';
+import { separateGatewayProcesses, type MqpConfig } from '@mqp/config';
 import type { SessionApi } from '@mqp/contracts';
 import type { MetricsRegistry, ModuleDefinition } from '@mqp/runtime';
 import type { LeaseStore, QueueStore, SessionStore } from '@mqp/storage';
@@ -18,13 +18,16 @@ export const sessionModule: ModuleDefinition<SessionApi> = {
     const config = ctx.get<MqpConfig>('config');
     // Over NATS other session instances may run and gateways outlive this process; in-process, neither can.
     const distributed = config.nats.url !== undefined;
+    // Over NATS, or with gateway workers, a gateway may die on its own: its connections must be ended here.
+    const watchGateways = separateGatewayProcesses(config);
     const service = new SessionService({
       bus: ctx.get<Bus>('bus'),
       store: ctx.get<SessionStore>('session.store'),
       queues: ctx.get<QueueStore>('queue.store'),
       ...(distributed
-        ? { leases: ctx.get<LeaseStore>('lease.store'), connectionsOutliveRestart: true, confirmCaptures: true, gatewayLiveness: { intervalMs: config.gateway.heartbeatIntervalMs } }
+        ? { leases: ctx.get<LeaseStore>('lease.store'), connectionsOutliveRestart: true, confirmCaptures: true }
         : {}),
+      ...(watchGateways ? { gatewayLiveness: { intervalMs: config.gateway.heartbeatIntervalMs } } : {}),
       // a fixed gRPC port names the same instance after a restart, so it takes its own leases back at once
       ...(config.grpc.port ? { instanceId: `${hostname()}:${config.grpc.port}` } : {}),
       logger: ctx.logger,

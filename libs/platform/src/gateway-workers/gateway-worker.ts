@@ -1,0 +1,108 @@
+import type { Socket } from 'node:net';
+import type { MqpConfig } from '@mqp/config';
+import type { HandedSockets } from '@mqp/service-gateway';
+import { createLogger } from '@mqp/runtime';
+import { Platform } from '../platform';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages';
+
+/** How long a worker whose main process vanished may take to close its connections. */
+const ORPHAN_STOP_MS = 5_000;
+
+/**
+ * A gateway worker process (`mqp gateway-worker`, forked by GatewayWorkers):
+ * waits for its setup, runs a gateway that calls the main process's services
+ * over its private gRPC socket, reaches its bus through the BusHub, and
+ * serves the sockets the main process hands over. It stops when told to, or
+ * when the main process is gone; terminal signals are left to the main process.
+ */
+export function runGatewayWorker(startTelemetry: (config: MqpConfig) => Promise<() => Promise<void>>): void {
+  if (!process.send) {
+    process.stderr.write('mqp: gateway-worker is started by mqp start (gateway.workers), not by hand\n', () => process.exit(2));
+    return;
+  }
+  const ignore = (): void => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+  const inbox = new SocketInbox();
+  process.on('message', (message: ToWorker, handle?: Socket) => {
+    if (message.type === 'setup') void start(message, inbox, startTelemetry);
+    else if (message.type === 'socket' && handle) inbox.deliver(handle);
+  });
+}
+
+async function start(setup: WorkerSetup, inbox: SocketInbox, startTelemetry: (config: MqpConfig) => Promise<() => Promise<void>>): Promise<void> {
+  const config = workerConfig(setup);
+  const logger = createLogger({ level: config.log.level, name: `mqp.worker-${setup.index}` });
+  const tell = (message: FromWorker): void => void process.send?.(message);
+  let platform: Platform;
+  let stopTelemetry: () => Promise<void> = async () => {};
+  try {
+    stopTelemetry = await startTelemetry(config);
+    platform = await Platform.start({
+      config,
+      services: ['gateway'],
+      logger,
+      wiring: { worker: { busPath: setup.busPath, sockets: inbox.forPort(setup.port) } },
+    });
+  } catch (err) {
+    tell({ type: 'failed', reason: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= platform.stop().then(stopTelemetry).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('gateway worker stop failed', { error: err });
+        process.exit(1);
+      },
+    ));
+  process.on('message', (message: ToWorker) => {
+    if (message.type === 'stop') void stop();
+  });
+  // the main process died without telling us: nothing to publish wills to any more, close the clients and go
+  process.on('disconnect', () => {
+    setTimeout(() => process.exit(1), ORPHAN_STOP_MS).unref();
+    void stop();
+  });
+  tell({ type: 'ready', gatewayId: platform.value<{ gatewayId: string }>('gateway')?.gatewayId ?? '' });
+}
+
+/** The main process's config with this worker's wiring: no HTTP surface, the services on the private gRPC socket. */
+function workerConfig(setup: WorkerSetup): MqpConfig {
+  const { config } = setup;
+  const grpc = { address: `unix:${setup.grpcPath}` };
+  return {
+    ...config,
+    http: { ...config.http, enabled: false },
+    services: { auth: grpc, session: grpc, router: grpc },
+    gateway: { ...config.gateway, ...(config.gateway.id !== undefined ? { id: `${config.gateway.id}-w${setup.index}` } : {}) },
+  };
+}
+
+/** Sockets the main process handed over, kept until the gateway's listener takes them. */
+class SocketInbox {
+  private accept: ((socket: Socket) => void) | undefined;
+  private early: Socket[] = [];
+  private closed = false;
+
+  deliver(socket: Socket): void {
+    if (this.closed) socket.destroy();
+    else if (this.accept) this.accept(socket);
+    else this.early.push(socket);
+  }
+
+  forPort(port: number): HandedSockets {
+    return {
+      port,
+      onSocket: (accept) => {
+        this.accept = accept;
+        for (const socket of this.early.splice(0)) accept(socket);
+      },
+      stop: () => {
+        this.closed = true;
+        this.accept = undefined;
+      },
+    };
+  }
+}

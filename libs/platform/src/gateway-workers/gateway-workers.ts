@@ -1,0 +1,158 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { Logger } from '@mqp/runtime';
+import { WORKER_COMMAND, type FromWorker, type ToWorker, type WorkerSetup } from './worker-messages';
+
+export interface GatewayWorkersOptions {
+  /** Worker processes to run (config `gateway.workers` - 1: the main process serves a share too). */
+  count: number;
+  /** The platform binary to fork (`process.argv[1]` of `mqp start`). */
+  main: string;
+  logger: Logger;
+  /** How long a worker may take to start, and to drain when stopping. Default 30 s. */
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+interface Worker {
+  index: number;
+  child: ChildProcess | undefined;
+  ready: boolean;
+  gatewayId?: string;
+  /** Restarts in a row without a worker staying up; grows the back-off. */
+  crashes: number;
+}
+
+const RESTART_BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+/** A worker up this long after a restart is well again: the back-off starts over. */
+const HEALTHY_AFTER_MS = 30_000;
+
+/**
+ * The main process's side of the gateway workers: forks them, deals accepted
+ * plain-TCP sockets round-robin over itself and the workers that are up,
+ * restarts a worker that dies (with back-off; its clients reconnect, and the
+ * session service ends their connections when the worker's heartbeat stops),
+ * and drains them first on shutdown.
+ */
+export class GatewayWorkers {
+  private readonly workers: Worker[];
+  private setup: Omit<WorkerSetup, 'index' | 'type'> | undefined;
+  private turn = 0;
+  private stopping = false;
+  private readonly restarts = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: GatewayWorkersOptions) {
+    this.workers = Array.from({ length: options.count }, (_, i) => ({ index: i + 1, child: undefined, ready: false, crashes: 0 }));
+  }
+
+  /** Forks every worker and resolves once all are serving; rejects with the first worker's reason otherwise. */
+  async start(setup: Omit<WorkerSetup, 'index' | 'type'>): Promise<void> {
+    this.setup = setup;
+    try {
+      await Promise.all(this.workers.map((w) => this.launch(w, false)));
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /**
+   * Takes `socket` (accepted paused) to the next worker in turn; false when
+   * it is the main process's turn or that worker is not up, so the caller
+   * serves it itself and no client is turned away.
+   */
+  handOff(socket: Socket): boolean {
+    const slot = this.turn;
+    this.turn = (this.turn + 1) % (this.workers.length + 1);
+    if (slot === 0) return false;
+    const worker = this.workers[slot - 1]!;
+    const child = worker.child;
+    if (!worker.ready || !child?.connected) return false;
+    const message: ToWorker = { type: 'socket' };
+    child.send(message, socket, (err) => {
+      if (!err) return;
+      // the socket may be half-passed; closing it lets the client reconnect rather than hang
+      this.options.logger.warn('could not hand a connection to a gateway worker', { worker: worker.index, error: err });
+      socket.destroy();
+    });
+    return true;
+  }
+
+  /** Number of workers serving now. */
+  readyCount(): number {
+    return this.workers.filter((w) => w.ready).length;
+  }
+
+  /** Asks every worker to drain (its gateway closes connections and publishes wills) and waits for it to exit. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
+    const timeout = this.options.stopTimeoutMs ?? 30_000;
+    await Promise.all(
+      this.workers.map(async (w) => {
+        const child = w.child;
+        w.ready = false;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        if (child.connected) child.send({ type: 'stop' } satisfies ToWorker);
+        const timer = setTimeout(() => {
+          this.options.logger.warn('gateway worker did not stop in time: killing it', { worker: w.index, timeoutMs: timeout });
+          child.kill('SIGKILL');
+        }, timeout);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private launch(worker: Worker, restarting: boolean): Promise<void> {
+    const { logger } = this.options;
+    const setup = this.setup!;
+    // Signals from a terminal reach the whole process group; the worker ignores them and waits for our `stop`.
+    const child = fork(this.options.main, [WORKER_COMMAND], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    worker.child = child;
+    const startedAt = Date.now();
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let served = false;
+      const timer = setTimeout(() => finish(new Error(`gateway worker ${worker.index} did not start within ${this.options.startTimeoutMs ?? 30_000} ms`)), this.options.startTimeoutMs ?? 30_000);
+      const finish = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) {
+          child.kill('SIGKILL');
+          reject(err);
+        } else resolve();
+      };
+      child.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          worker.ready = true;
+          served = true;
+          worker.gatewayId = message.gatewayId;
+          logger.info('gateway worker started', { worker: worker.index, pid: child.pid, gatewayId: message.gatewayId });
+          finish();
+        } else if (message.type === 'failed') finish(new Error(`gateway worker ${worker.index}: ${message.reason}`));
+      });
+      child.once('error', (err) => finish(err));
+      child.once('exit', (code, signal) => {
+        worker.ready = false;
+        worker.child = undefined;
+        finish(new Error(`gateway worker ${worker.index} exited while starting (code ${code}, signal ${signal})`));
+        // a worker that never served on the first start fails the platform's start instead
+        if (this.stopping || (!served && !restarting)) return;
+        // an unexpected exit: restart it, backing off while it keeps dying
+        logger.error('gateway worker exited', { worker: worker.index, pid: child.pid, code, signal });
+        worker.crashes = Date.now() - startedAt > HEALTHY_AFTER_MS ? 1 : worker.crashes + 1;
+        const delay = RESTART_BACKOFF_MS[Math.min(worker.crashes - 1, RESTART_BACKOFF_MS.length - 1)]!;
+        const restart = setTimeout(() => {
+          this.restarts.delete(restart);
+          this.launch(worker, true).catch((err: unknown) => logger.error('gateway worker restart failed', { worker: worker.index, error: err }));
+        }, delay);
+        this.restarts.add(restart);
+      });
+      child.send({ type: 'setup', index: worker.index, ...setup } satisfies ToWorker);
+    });
+  }
+}
