@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { freePort, startSplit, startStandalone, type Deployment } from '@mqp/testing';
 import { findPids } from './load/proc-monitor';
 
-export const BROKERS = ['mosquitto', 'aedes', 'mqp', 'mqp-split'] as const;
+/** `mqp-workers`: standalone with one gateway worker beside the main process (`--gateway-workers 2`), a process per core here. */
+export const BROKERS = ['mosquitto', 'aedes', 'mqp', 'mqp-workers', 'mqp-split'] as const;
 export type BrokerName = (typeof BROKERS)[number];
 
 /** A running broker: its MQTT ports (one per gateway) and the processes whose CPU/RSS count as its cost. */
@@ -33,6 +34,8 @@ export async function startBroker(name: BrokerName, options: BrokerOptions = {})
       return startAedes();
     case 'mqp':
       return fromDeployment(name, await startStandalone());
+    case 'mqp-workers':
+      return fromDeployment(name, await startStandalone({ gatewayWorkers: 2 }));
     case 'mqp-split':
       return fromDeployment(name, await startSplit());
   }

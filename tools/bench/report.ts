@@ -40,11 +40,12 @@ export function resultsTable(results: Map<ScenarioName, Row[]>): string {
   return lines.join('\n');
 }
 
-/** mqp (standalone and split) against each peer, on each scenario's headline figure (>1 = mqp better). */
+/** mqp (standalone, with a gateway worker, and split) against each peer, on each scenario's headline figure (>1 = mqp better). */
 export function ratioTable(results: Map<ScenarioName, Row[]>): string {
   const pairs: [BrokerName, BrokerName][] = [
     ['mqp', 'mosquitto'],
     ['mqp', 'aedes'],
+    ['mqp-workers', 'mqp'],
     ['mqp-split', 'mosquitto'],
     ['mqp-split', 'aedes'],
     ['mqp-split', 'mqp'],

@@ -1,7 +1,7 @@
 // Benchmark runner: starts each broker in turn on free ports, runs the same
 // scenarios against each, prints the table and writes docs/benchmarks.md.
 //   npx tsx tools/bench/run.ts [--scenarios fanin,fanout,p2p-q0,p2p-q1,persist-q1,conn,latency]
-//     [--brokers mosquitto,aedes,mqp,mqp-split] [--duration 10] [--warmup 2]
+//     [--brokers mosquitto,aedes,mqp,mqp-workers,mqp-split] [--duration 10] [--warmup 2]
 //     [--connections 15000] [--pairs 100] [--payload 64] [--inflight 10000] [--latency-rate N] [--out docs/benchmarks.md | --no-write]
 // mqp is run from dist/: build it first (`node tools/build/build-apps.mjs`).
 import { execSync } from 'node:child_process';
@@ -186,14 +186,17 @@ ${ratios}
   subscribers PUBACK every QoS 1 delivery. msg/s is deliveries per second at
   the subscribers over the measured interval.
 - Subscribers connect to the first gateway, publishers to the last: in split
-  mode every message crosses gateways (through NATS).
+  mode every message crosses gateways (through NATS). \`mqp-workers\` has one
+  port; its main process and its worker take connections in turn, so a
+  publisher and its subscribers may sit in different processes.
 - *lost*: messages published (per publisher→subscriber stream, warm-up
   included) that never arrived; *dup*: arrived twice.
 - Broker CPU: utime+stime deltas from /proc/<pid>/stat of the broker's
   processes and their descendants over the measured interval, in % of one
   core; peak RSS: VmRSS summed over them, polled every 100 ms. For
   \`mqp-split\` that is **all** mqp processes (auth, session, router,
-  integration, 2 gateways) **plus nats-server**.
+  integration, 2 gateways) **plus nats-server**; for \`mqp-workers\` the main
+  process and its gateway worker.
 - \`conn\`: rate = connects/s (TCP + CONNECT/CONNACK); B/conn = (broker RSS
   2 s after the last connect − RSS before) ÷ connections.
 - Broker settings: Mosquitto \`persistence false\` (\`true\` for persist-q1), \`max_queued_messages 10000\`,
