@@ -67,6 +67,20 @@ describe('HubClientBus through a BusHub', () => {
 
     afterEach(() => started.stop());
 
+    it('hands each message its own bytes, not a view of a whole read chunk a kept message would hold', async () => {
+      const client = await started.connect('keeper');
+      const kept: Uint8Array[] = [];
+      client.subscribe('kept', (m) => kept.push(m.data));
+      await client.flush();
+      // 1,000 frames of ~120 bytes arrive in read chunks of up to 64 KiB
+      for (let i = 0; i < 1000; i++) started.main.publish('kept', new Uint8Array(100).fill(i % 256));
+      await started.main.flush();
+      await client.flush();
+      expect(kept).toHaveLength(1000);
+      expect(Math.max(...kept.map((d) => d.buffer.byteLength))).toBeLessThanOrEqual(Buffer.poolSize);
+      expect(kept.every((d, i) => d.byteLength === 100 && d[99] === i % 256)).toBe(true);
+    });
+
     it('gives each message to one member of a queue group whose members are on two clients, once overall', async () => {
       const [a, b] = await Promise.all([started.connect('a'), started.connect('b')]);
       const got: number[][] = [[], []];

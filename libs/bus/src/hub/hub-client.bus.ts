@@ -166,7 +166,10 @@ export class HubClientBus implements Bus {
   private deliver(sid: number, subject: string, data: Uint8Array, headers: BusHeaders | undefined): void {
     const subscription = this.subscriptions.get(sid);
     if (subscription === undefined || this.current === 'closed') return;
-    const message: BusMessage = headers === undefined ? { subject, data } : { subject, data, headers };
+    // A copy: `data` is a view of a read chunk of up to 64 KiB, which a message kept for a slow client
+    // (QoS 1/2 in flight) would hold entirely; small copies come from Node's shared pool.
+    const copy = Buffer.from(data);
+    const message: BusMessage = headers === undefined ? { subject, data: copy } : { subject, data: copy, headers };
     try {
       const work = subscription.handler(message);
       // Nobody here waits for it (see class doc), but a rejection must not go unhandled.
