@@ -66,6 +66,8 @@ export class AuthService implements AuthApi {
   private readonly changed: (event: AuthChangedEvent) => void;
   private readonly aclNoMatch: 'allow' | 'deny';
   private started: Promise<void> | undefined;
+  /** Set once `started` has resolved: from then on a CONNECT does not await it again (issue 6, allocation per CONNECT). */
+  private ready = false;
   private readonly scram: ScramExchange;
 
   constructor(
@@ -128,6 +130,7 @@ export class AuthService implements AuthApi {
           this.storePoll.unref();
         }
         this.logStartup();
+        this.ready = true;
       })();
     }
     return this.started;
@@ -204,9 +207,13 @@ export class AuthService implements AuthApi {
   }
 
   async authenticate(req: AuthenticateRequest): Promise<AuthenticateResult> {
-    await this.start();
-    for (const provider of this.chain) {
-      const result = await provider.authenticate(req);
+    if (!this.ready) await this.start();
+    // By index: for-of allocated an iterator result per provider asked, on every CONNECT (issue 6).
+    for (let i = 0; i < this.chain.length; i++) {
+      const provider = this.chain[i]!;
+      const decided = provider.authenticate(req);
+      // Most providers decide at once (bans, anonymous): only a promise is awaited, not each link of the chain.
+      const result = 'then' in decided ? await decided : decided;
       if (result.decision === 'ignore') continue;
       if (result.decision === 'deny') {
         this.logRefusal(req, result.reason, provider.name, result.detail);

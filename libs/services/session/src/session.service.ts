@@ -360,8 +360,14 @@ export class SessionService implements SessionApi {
     });
   }
 
-  async open(req: OpenSessionRequest): Promise<OpenSessionResult> {
-    checkOpenRequest(req);
+  // Not async: the serializer's promise is returned as is rather than wrapped in another (issue 6: allocation per CONNECT).
+  open(req: OpenSessionRequest): Promise<OpenSessionResult> {
+    try {
+      checkOpenRequest(req);
+    } catch (err) {
+      // rejects, as an async function would: callers never see a synchronous throw
+      return Promise.reject(err);
+    }
     return this.serializer.run(req.clientId, () => this.openNow(req));
   }
 
@@ -528,9 +534,10 @@ export class SessionService implements SessionApi {
       protocolVersion: req.protocolVersion,
       connectedAt: now,
       expiryInterval: req.sessionExpiryInterval,
+      // in the literal, undefined or not: every gateway sends it, and a property added afterwards costs each live session a property array (issue 6)
+      gatewayStartedAt: req.gatewayStartedAt,
     };
     if (req.will) entry.will = req.will;
-    if (req.gatewayStartedAt !== undefined) entry.gatewayStartedAt = req.gatewayStartedAt;
     if (req.sessionExpiryInterval > 0 || stored) {
       if (!stored) await this.queues.clear(req.clientId); // leftovers of a session that ended in a crash
       const record: PersistentSessionRecord = {

@@ -124,6 +124,22 @@ export function describeQueueStoreContract(
       expect(await store.append('c1', queued('m1'))).toBeDefined();
     });
 
+    it('clears a queue however its entries came: one by one, in a batch, or after it was emptied and refilled', async () => {
+      await store.appendMany('batch', [queued('m1'), queued('m2')]);
+      await store.append('refilled', queued('m3'));
+      await store.remove('refilled', (await store.list('refilled')).map((e) => e.seq));
+      await store.append('refilled', queued('m4'));
+      await store.clear('batch');
+      await store.clear('refilled');
+      await store.clear('never-queued');
+      for (const clientId of ['batch', 'refilled', 'never-queued']) {
+        expect(await store.list(clientId)).toEqual([]);
+        expect(await store.stats(clientId)).toEqual({ count: 0, bytes: 0 });
+      }
+      // nothing of a cleared queue is left: its message ids are new again
+      expect(await store.appendMany('batch', [queued('m1'), queued('m2')])).toBe(2);
+    });
+
     it('keeps client ids that prefix one another apart', async () => {
       await store.append('a', queued('m1'));
       await store.append('ab', queued('m2'));

@@ -19,7 +19,7 @@ export class AnonymousProvider implements AuthProvider {
 
   constructor(private readonly policy: AnonymousPolicy) {}
 
-  async authenticate(req: AuthenticateRequest): Promise<ProviderDecision> {
+  authenticate(req: AuthenticateRequest): ProviderDecision {
     if (req.username !== undefined) return IGNORE;
     const { allowAnonymous, hasUsers } = this.policy;
     if (allowAnonymous === true) return { decision: 'allow', superuser: false };

@@ -15,7 +15,8 @@ export interface AuthProvider {
   readonly name: string;
   /** Prepares the provider (hash passwords, fetch keys…); called once before the first authenticate. */
   start?(): Promise<void>;
-  authenticate(req: AuthenticateRequest): Promise<ProviderDecision>;
+  /** A provider that decides without I/O answers at once: the chain then awaits nothing for it (issue 6, allocation per CONNECT). */
+  authenticate(req: AuthenticateRequest): ProviderDecision | Promise<ProviderDecision>;
 }
 
 export const IGNORE: ProviderDecision = { decision: 'ignore' };

@@ -113,7 +113,7 @@ export class BannedProvider implements AuthProvider {
     return out;
   }
 
-  async authenticate(req: AuthenticateRequest): Promise<ProviderDecision> {
+  authenticate(req: AuthenticateRequest): ProviderDecision {
     const now = this.now();
     this.prune(now);
     const hit = this.findBan(req, now);

@@ -64,9 +64,14 @@ export class ConfigUsersProvider implements AuthProvider {
     );
   }
 
-  async authenticate(req: AuthenticateRequest): Promise<ProviderDecision> {
+  authenticate(req: AuthenticateRequest): ProviderDecision | Promise<ProviderDecision> {
+    // no username (an anonymous client): decided at once, no promise
     if (req.username === undefined) return IGNORE;
-    const user = this.users.get(req.username) ?? this.lookup(req.username);
+    return this.verify(req, req.username);
+  }
+
+  private async verify(req: AuthenticateRequest, username: string): Promise<ProviderDecision> {
+    const user = this.users.get(username) ?? this.lookup(username);
     const password = req.password ?? Buffer.alloc(0);
     if (!user) {
       if (this.decoy !== '') await verifyPassword(this.decoy, password);
