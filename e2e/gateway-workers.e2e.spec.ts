@@ -7,9 +7,10 @@
  * run everything else against this mode too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { startStandaloneWithWorkers, type Deployment } from '@mqp/testing';
-import { closeAllClients, connectClient, connectWithInbox, withTimeout } from './support/mqtt-clients';
+import { closeOutcomeClients, connectOutcome } from './support/connect-outcome';
+import { closeAllClients, connectClient, Inbox, withTimeout } from './support/mqtt-clients';
 import { until } from './support/until';
 
 /** The processes whose parent is `pid` (the gateway workers of a main process), from /proc. */
@@ -56,48 +57,79 @@ describe('mqp standalone with gateway workers', () => {
   }, 60_000);
 
   afterEach(async () => {
-    await closeAllClients();
+    await Promise.all([closeAllClients(), closeOutcomeClients()]);
     await deployment?.stop();
   });
 
-  it('runs two worker processes beside the main one and deals connections to the one port over all three', async () => {
-    expect(childrenOf(mainPid)).toHaveLength(2);
-    const watcher = await connectWithInbox(port, { clientId: 'sys-watcher', username: 'admin', password: 'secret' });
-    await watcher.client.subscribeAsync('$SYS/brokers/+/clients/connected');
-    for (let i = 0; i < 5; i++) await connectClient(port, { clientId: `spread-${i}` });
+  /** A client on the WebSocket listener, which stays in the main process: a worker's death cannot take it down. */
+  async function connectToMain(clientId: string, options: IClientOptions = {}): Promise<{ client: MqttClient; inbox: Inbox }> {
+    const outcome = await connectOutcome(`ws://127.0.0.1:${deployment.processes.get('standalone')!.ports.ws}/mqtt`, { clientId, ...options });
+    if (!outcome.client) throw new Error(`${clientId} refused: ${outcome.code}`);
+    return { client: outcome.client, inbox: new Inbox(outcome.client) };
+  }
 
-    // the latest count each gateway reports; six connections round-robin over three processes is two each
-    const counts = new Map<string, number>();
-    watcher.client.on('message', (topic, payload) => counts.set(topic.split('/')[2]!, Number(payload.toString())));
-    await until('three gateways reporting two connections each', () => counts.size === 3 && [...counts.values()].every((n) => n === 2), 10_000);
+  /** The connection count each gateway process last reported on $SYS, by pid (a gateway id is `<hostname>-<pid>` by default). */
+  async function watchConnections(): Promise<Map<number, number>> {
+    const { client } = await connectToMain('sys-watcher', { username: 'admin', password: 'secret' });
+    const counts = new Map<number, number>();
+    client.on('message', (topic, payload) => {
+      const gatewayId = topic.split('/')[2]!;
+      counts.set(Number(gatewayId.slice(gatewayId.lastIndexOf('-') + 1)), Number(payload.toString()));
+    });
+    await client.subscribeAsync('$SYS/brokers/+/clients/connected');
+    return counts;
+  }
+
+  const total = (counts: Map<number, number>): number => [...counts.values()].reduce((a, b) => a + b, 0);
+
+  it('runs two worker processes beside the main one, which share the one port: a fleet of clients is served by more than one process', async () => {
+    const workers = childrenOf(mainPid);
+    expect(workers).toHaveLength(2);
+    const counts = await watchConnections();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => connectClient(port, { clientId: `fleet-${i}` })));
+    // the 30 plus the watcher, each reported by one of our three processes
+    await until('all 31 connections reported', () => total(counts) === 31, 10_000);
+    expect([...counts.keys()].every((pid) => pid === mainPid || workers.includes(pid))).toBe(true);
+    expect([...counts.values()].filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
   });
 
   it('replaces a worker killed with SIGKILL; the session service publishes the wills of its clients [MQTT-3.1.2-8] and no one else\'s', async () => {
-    const watcher = await connectWithInbox(port, { clientId: 'will-watcher' });
+    const counts = await watchConnections();
+    const watcher = await connectToMain('will-watcher');
     await watcher.client.subscribeAsync('will/#', { qos: 1 });
-    const devices: { id: string; client: MqttClient; lost: boolean }[] = [];
-    for (let i = 0; i < 6; i++) {
-      const id = `device-${i}`;
-      const client = await connectClient(port, { clientId: id, will: { topic: `will/${id}`, payload: Buffer.from('gone'), qos: 1, retain: false } });
-      const device = { id, client, lost: false };
-      client.on('close', () => (device.lost = true));
-      devices.push(device);
+    const devices: { id: string; lost: boolean }[] = [];
+    const workers = childrenOf(mainPid);
+    const onWorkers = (): number => Math.max(...workers.map((pid) => counts.get(pid) ?? 0));
+    // fleets of 30 until a worker holds some of them (the kernel picks the accepting process)
+    for (let fleet = 0; fleet < 5 && (devices.length === 0 || onWorkers() === 0); fleet++) {
+      const ids = Array.from({ length: 30 }, (_, i) => `device-${fleet}-${i}`);
+      await Promise.all(
+        ids.map(async (id) => {
+          const client = await connectClient(port, { clientId: id, will: { topic: `will/${id}`, payload: Buffer.from('gone'), qos: 1, retain: false } });
+          const device = { id, lost: false };
+          client.on('close', () => (device.lost = true));
+          devices.push(device);
+        }),
+      );
+      await until('every connection reported', () => total(counts) === devices.length + 2, 10_000);
     }
-    const [victim, survivor] = childrenOf(mainPid);
-    process.kill(victim!, 'SIGKILL');
+    const victim = [...workers].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0]!;
+    const onVictim = counts.get(victim)!;
+    expect(onVictim).toBeGreaterThan(0);
+    process.kill(victim, 'SIGKILL');
 
-    // round-robin put two of the six devices on each process (the watcher took the main process's first turn)
-    await until('the clients of the killed worker see their connection close', () => devices.filter((d) => d.lost).length === 2, 5_000);
+    await until('the killed worker\'s clients see their connections close', () => devices.filter((d) => d.lost).length === onVictim, 5_000);
     const lost = devices.filter((d) => d.lost).map((d) => `will/${d.id}`);
-    const wills = await watcher.inbox.waitFor(2, 10_000);
+    const wills = await watcher.inbox.waitFor(onVictim, 10_000);
     expect(wills.map((m) => m.topic).sort()).toEqual(lost.sort());
-    await watcher.inbox.expectNoMoreThan(2, 1_000);
+    await watcher.inbox.expectNoMoreThan(onVictim, 1_000);
 
-    // a new worker takes the dead one's place, and every new client is served
-    await until('a new worker process', () => childrenOf(mainPid).filter((pid) => pid !== survivor).some((pid) => pid !== victim), 15_000);
+    // a new worker takes the dead one's place and serves: every process of a new fleet is one of the three
     await until('the new worker serving', () => (deployment.logs().match(/gateway worker started/g) ?? []).length === 3, 15_000);
-    for (let i = 0; i < 6; i++) await connectClient(port, { clientId: `after-${i}` });
-    expect(survivor !== undefined && alive(survivor)).toBe(true);
+    const now = childrenOf(mainPid);
+    expect(now).toHaveLength(2);
+    expect(now).not.toContain(victim);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => connectClient(port, { clientId: `after-${i}` })));
   }, 60_000);
 
   it('on SIGTERM tells the v5 clients of every process 0x8B Server shutting down, then all three processes exit, the main one with 0', async () => {

@@ -3,7 +3,7 @@ import { startSplit, startStandalone, startStandaloneWithWorkers } from '@mqp/te
 /**
  * Every e2e suite that says so runs unchanged against each deployment
  * (ARCHITECTURE.md "Two ways to run"), standalone also with gateway workers,
- * where consecutive clients land in different processes.
+ * where the clients of one test land in different processes.
  */
 export const DEPLOYMENTS = [
   ['standalone', startStandalone],

@@ -187,7 +187,7 @@ ${ratios}
   the subscribers over the measured interval.
 - Subscribers connect to the first gateway, publishers to the last: in split
   mode every message crosses gateways (through NATS). \`mqp-workers\` has one
-  port; its main process and its worker take connections in turn, so a
+  port, which its main process and its worker both accept on, so a
   publisher and its subscribers may sit in different processes.
 - *lost*: messages published (per publisher→subscriber stream, warm-up
   included) that never arrived; *dup*: arrived twice.

@@ -286,8 +286,8 @@ export const gatewaySchema = z
     heartbeatIntervalMs: z.number().int().min(50).max(60_000).default(1_000),
     /**
      * Standalone only: processes serving the plain-TCP listener. 1 = this
-     * process alone; N forks N-1 gateway workers, each taking every N-th
-     * accepted connection, so the MQTT work spreads over N cores while the
+     * process alone; N forks N-1 gateway workers that accept from the same
+     * listening socket, so the MQTT work spreads over N cores while the
      * other services stay in this process (docs/adr/0006). Set it to the
      * number of cores the broker may use.
      */

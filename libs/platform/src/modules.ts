@@ -1,17 +1,17 @@
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:net';
 import type { MqpConfig } from '@mqp/config';
 import type { ModuleDefinition } from '@mqp/runtime';
 import { MetricsRegistry } from '@mqp/runtime';
 import { HubClientBus, InProcessBus, NatsBus, type Bus } from '@mqp/bus';
 import { ConfigError } from '@mqp/model';
 import { openEmbeddedStore, openMongoStore, type Stores } from '@mqp/storage';
-import { gatewayModule, type HandedSockets, type TcpSource } from '@mqp/service-gateway';
+import { gatewayModule, type TcpSource } from '@mqp/service-gateway';
 import { authModule } from '@mqp/service-auth';
 import { sessionModule } from '@mqp/service-session';
 import { routerModule } from '@mqp/service-router';
 import { integrationModule } from '@mqp/service-integration';
 import { GRPC_SERVICES, isStandalone, type ServiceName } from './targets';
-import type { GatewayWorkers } from './gateway-workers/gateway-workers';
 import { gatewayWorkersModule } from './gateway-workers/gateway-workers.module';
 import { localApiModule, remoteApiModule } from './api-modules';
 import { grpcServerModule } from './grpc-server.module';
@@ -58,8 +58,8 @@ export function startList(config: MqpConfig, services: readonly ServiceName[]): 
 
 /** What a process is besides its config and services: set for a gateway worker, and for the main process of gateway workers. */
 export interface ProcessWiring {
-  /** This process is a gateway worker: its bus is the main process's (through a BusHub), its TCP sockets are handed over. */
-  worker?: { busPath: string; sockets: HandedSockets };
+  /** This process is a gateway worker: its bus is the main process's (through a BusHub), its TCP listener the main process's. */
+  worker?: { busPath: string; server: Server };
   /** The platform binary, which gateway workers are forked from (`mqp start` passes its own path). */
   workerMain?: string;
 }
@@ -75,14 +75,14 @@ function runsGatewayWorkers(config: MqpConfig, services: readonly ServiceName[])
  */
 function gatewaySocketModules(config: MqpConfig, services: readonly ServiceName[], wiring: ProcessWiring): ModuleDefinition<any>[] {
   if (wiring.worker) {
-    const source: TcpSource = { kind: 'handed', sockets: wiring.worker.sockets };
+    const source: TcpSource = { kind: 'shared', server: wiring.worker.server };
     return [{ name: 'gateway.sockets', init: () => ({ value: source }) }];
   }
   if (!runsGatewayWorkers(config, services)) return [{ name: 'gateway.sockets', init: () => ({ value: undefined }) }];
   if (!wiring.workerMain) throw new ConfigError(['gateway.workers: more than 1 needs the mqp binary (mqp start) to fork workers from']);
-  const running: { current?: GatewayWorkers } = {};
-  const source: TcpSource = { kind: 'listen', handOff: (socket) => running.current?.handOff(socket) ?? false };
-  return [{ name: 'gateway.sockets', init: () => ({ value: source }) }, gatewayWorkersModule(config, wiring.workerMain, running)];
+  const tcp: { server?: Server } = {};
+  const source: TcpSource = { kind: 'listen', onBound: (server) => (tcp.server = server) };
+  return [{ name: 'gateway.sockets', init: () => ({ value: source }) }, gatewayWorkersModule(config, wiring.workerMain, tcp)];
 }
 
 /**

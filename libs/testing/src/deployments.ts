@@ -35,7 +35,7 @@ export interface DeploymentOptions {
   mqttPort?: number;
   /** Print each process's output as it comes (the `start:split` tool). */
   inheritOutput?: boolean;
-  /** Standalone only: `--gateway-workers N` (the main process and N-1 workers share the MQTT port). */
+  /** Standalone only: `--gateway-workers N` (the main process and N-1 workers accept on the MQTT port). */
   gatewayWorkers?: number;
   /** Split only: the NATS URL a process (`gateway-1`, `session`, …) is given instead of the server's own, e.g. through a proxy a test can cut. */
   natsUrlFor?: (processName: string, natsUrl: string) => string;
@@ -72,9 +72,9 @@ export async function startStandalone(options: DeploymentOptions = {}): Promise<
 }
 
 /**
- * Standalone with two gateway workers: connections to the one MQTT port are
- * dealt round-robin over three processes, so consecutive clients of a test
- * land in different gateways that share the main process's bus and services.
+ * Standalone with two gateway workers: three processes accept on the one
+ * MQTT port, so the clients of a test land in different gateways that share
+ * the main process's bus and services.
  */
 export function startStandaloneWithWorkers(options: DeploymentOptions = {}): Promise<Deployment> {
   return startStandalone({ ...options, gatewayWorkers: 3 });

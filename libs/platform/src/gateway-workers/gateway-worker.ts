@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
+import type { Server } from 'node:net';
 import type { MqpConfig } from '@mqp/config';
-import type { HandedSockets } from '@mqp/service-gateway';
 import { createLogger } from '@mqp/runtime';
 import { Platform } from '../platform';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages';
@@ -12,7 +11,7 @@ const ORPHAN_STOP_MS = 5_000;
  * A gateway worker process (`mqp gateway-worker`, forked by GatewayWorkers):
  * waits for its setup, runs a gateway that calls the main process's services
  * over its private gRPC socket, reaches its bus through the BusHub, and
- * serves the sockets the main process hands over. It stops when told to, or
+ * accepts from the listening socket the main process shares. It stops when told to, or
  * when the main process is gone; terminal signals are left to the main process.
  */
 export function runGatewayWorker(startTelemetry: (config: MqpConfig) => Promise<() => Promise<void>>): void {
@@ -23,14 +22,14 @@ export function runGatewayWorker(startTelemetry: (config: MqpConfig) => Promise<
   const ignore = (): void => {};
   process.on('SIGINT', ignore);
   process.on('SIGTERM', ignore);
-  const inbox = new SocketInbox();
-  process.on('message', (message: ToWorker, handle?: Socket) => {
-    if (message.type === 'setup') void start(message, inbox, startTelemetry);
-    else if (message.type === 'socket' && handle) inbox.deliver(handle);
+  process.on('message', (message: ToWorker, server?: Server) => {
+    if (message.type !== 'setup') return;
+    if (server) void start(message, server, startTelemetry);
+    else process.send?.({ type: 'failed', reason: 'the setup came without the listening socket' } satisfies FromWorker);
   });
 }
 
-async function start(setup: WorkerSetup, inbox: SocketInbox, startTelemetry: (config: MqpConfig) => Promise<() => Promise<void>>): Promise<void> {
+async function start(setup: WorkerSetup, server: Server, startTelemetry: (config: MqpConfig) => Promise<() => Promise<void>>): Promise<void> {
   const config = workerConfig(setup);
   const logger = createLogger({ level: config.log.level, name: `mqp.worker-${setup.index}` });
   const tell = (message: FromWorker): void => void process.send?.(message);
@@ -42,7 +41,7 @@ async function start(setup: WorkerSetup, inbox: SocketInbox, startTelemetry: (co
       config,
       services: ['gateway'],
       logger,
-      wiring: { worker: { busPath: setup.busPath, sockets: inbox.forPort(setup.port) } },
+      wiring: { worker: { busPath: setup.busPath, server } },
     });
   } catch (err) {
     tell({ type: 'failed', reason: err instanceof Error ? err.message : String(err) });
@@ -78,31 +77,4 @@ function workerConfig(setup: WorkerSetup): MqpConfig {
     services: { auth: grpc, session: grpc, router: grpc },
     gateway: { ...config.gateway, ...(config.gateway.id !== undefined ? { id: `${config.gateway.id}-w${setup.index}` } : {}) },
   };
-}
-
-/** Sockets the main process handed over, kept until the gateway's listener takes them. */
-class SocketInbox {
-  private accept: ((socket: Socket) => void) | undefined;
-  private early: Socket[] = [];
-  private closed = false;
-
-  deliver(socket: Socket): void {
-    if (this.closed) socket.destroy();
-    else if (this.accept) this.accept(socket);
-    else this.early.push(socket);
-  }
-
-  forPort(port: number): HandedSockets {
-    return {
-      port,
-      onSocket: (accept) => {
-        this.accept = accept;
-        for (const socket of this.early.splice(0)) accept(socket);
-      },
-      stop: () => {
-        this.closed = true;
-        this.accept = undefined;
-      },
-    };
-  }
 }

@@ -1,21 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BusHub, type Bus } from '@mqp/bus';
 import type { MqpConfig } from '@mqp/config';
-import type { GatewayHandle } from '@mqp/service-gateway';
 import type { ModuleDefinition } from '@mqp/runtime';
 import { grpcServerFor } from '../grpc-server.module';
 import { GatewayWorkers } from './gateway-workers';
 
 /**
  * Standalone with `gateway.workers` N > 1: forks N-1 gateway workers once the
- * main gateway listens, and serves them what they need from this process
- * over two Unix sockets in a private directory (mode 0700): the bus (BusHub)
- * and auth/session/router (gRPC). Stopped before the main gateway, so the
+ * main gateway listens, shares its TCP listener with them, and serves them
+ * what they need from this process over two Unix sockets in a private
+ * directory (mode 0700): the bus (BusHub) and auth/session/router (gRPC). Stopped before the main gateway, so the
  * workers' wills still reach the bus.
  */
-export function gatewayWorkersModule(config: MqpConfig, main: string, running: { current?: GatewayWorkers }): ModuleDefinition<GatewayWorkers> {
+export function gatewayWorkersModule(config: MqpConfig, main: string, tcp: { server?: Server }): ModuleDefinition<GatewayWorkers> {
   return {
     name: 'gateway.workers',
     deps: ['bus', 'auth', 'session', 'router', 'gateway'],
@@ -32,11 +32,10 @@ export function gatewayWorkersModule(config: MqpConfig, main: string, running: {
           const grpcPath = join(dir, 'grpc.sock');
           await hub.listen(busPath);
           await grpc.start({ path: grpcPath });
-          await workers.start({ config, busPath, grpcPath, port: ctx.get<GatewayHandle>('gateway').port() });
-          running.current = workers;
+          if (!tcp.server) throw new Error('the gateway has no TCP listener to share with its workers');
+          await workers.start({ config, busPath, grpcPath }, tcp.server);
         },
         stop: async () => {
-          delete running.current;
           await workers.stop();
           await grpc.stop();
           await hub.close();

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import type { Server } from 'node:net';
 import type { Logger } from '@mqp/runtime';
 import { WORKER_COMMAND, type FromWorker, type ToWorker, type WorkerSetup } from './worker-messages';
 
@@ -28,16 +28,16 @@ const RESTART_BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 const HEALTHY_AFTER_MS = 30_000;
 
 /**
- * The main process's side of the gateway workers: forks them, deals accepted
- * plain-TCP sockets round-robin over itself and the workers that are up,
- * restarts a worker that dies (with back-off; its clients reconnect, and the
+ * The main process's side of the gateway workers: forks them, shares its
+ * listening plain-TCP socket with them (the kernel gives each new connection
+ * to one process that accepts), restarts a worker that dies (with back-off; its clients reconnect, and the
  * session service ends their connections when the worker's heartbeat stops),
  * and drains them first on shutdown.
  */
 export class GatewayWorkers {
   private readonly workers: Worker[];
   private setup: Omit<WorkerSetup, 'index' | 'type'> | undefined;
-  private turn = 0;
+  private server: Server | undefined;
   private stopping = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
 
@@ -45,37 +45,20 @@ export class GatewayWorkers {
     this.workers = Array.from({ length: options.count }, (_, i) => ({ index: i + 1, child: undefined, ready: false, crashes: 0 }));
   }
 
-  /** Forks every worker and resolves once all are serving; rejects with the first worker's reason otherwise. */
-  async start(setup: Omit<WorkerSetup, 'index' | 'type'>): Promise<void> {
+  /**
+   * Forks every worker, passing it the main gateway's listening `server` to
+   * accept from, and resolves once all are serving; rejects with the first
+   * worker's reason otherwise.
+   */
+  async start(setup: Omit<WorkerSetup, 'index' | 'type'>, server: Server): Promise<void> {
     this.setup = setup;
+    this.server = server;
     try {
       await Promise.all(this.workers.map((w) => this.launch(w, false)));
     } catch (err) {
       await this.stop();
       throw err;
     }
-  }
-
-  /**
-   * Takes `socket` (accepted paused) to the next worker in turn; false when
-   * it is the main process's turn or that worker is not up, so the caller
-   * serves it itself and no client is turned away.
-   */
-  handOff(socket: Socket): boolean {
-    const slot = this.turn;
-    this.turn = (this.turn + 1) % (this.workers.length + 1);
-    if (slot === 0) return false;
-    const worker = this.workers[slot - 1]!;
-    const child = worker.child;
-    if (!worker.ready || !child?.connected) return false;
-    const message: ToWorker = { type: 'socket' };
-    child.send(message, socket, (err) => {
-      if (!err) return;
-      // the socket may be half-passed; closing it lets the client reconnect rather than hang
-      this.options.logger.warn('could not hand a connection to a gateway worker', { worker: worker.index, error: err });
-      socket.destroy();
-    });
-    return true;
   }
 
   /** Number of workers serving now. */
@@ -152,7 +135,8 @@ export class GatewayWorkers {
         }, delay);
         this.restarts.add(restart);
       });
-      child.send({ type: 'setup', index: worker.index, ...setup } satisfies ToWorker);
+      // the listening socket travels with the setup: the worker accepts from it like this process does
+      child.send({ type: 'setup', index: worker.index, ...setup } satisfies ToWorker, this.server);
     });
   }
 }

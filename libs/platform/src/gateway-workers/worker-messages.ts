@@ -2,8 +2,8 @@ import type { MqpConfig } from '@mqp/config';
 
 /**
  * What the main process and a gateway worker say to each other over the
- * child process's IPC channel. Messages are JSON; an accepted socket travels
- * as the handle attached to a `socket` message.
+ * child process's IPC channel. Messages are JSON; the main gateway's
+ * listening socket travels as the handle attached to `setup`.
  */
 export interface WorkerSetup {
   type: 'setup';
@@ -15,11 +15,9 @@ export interface WorkerSetup {
   busPath: string;
   /** The Unix socket of the main process's gRPC server (auth, session, router). */
   grpcPath: string;
-  /** The port clients connected to (the main process's TCP listener). */
-  port: number;
 }
 
-export type ToWorker = WorkerSetup | { type: 'socket' } | { type: 'stop' };
+export type ToWorker = WorkerSetup | { type: 'stop' };
 
 export type FromWorker = { type: 'ready'; gatewayId: string } | { type: 'failed'; reason: string };
 

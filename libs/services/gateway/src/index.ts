@@ -1,3 +1,3 @@
 export { gatewayModule, gatewayIdFrom, type GatewayHandle } from './gateway.module';
 export { Gateway, type GatewayDeps } from './gateway';
-export type { TcpSource, HandedSockets } from './listeners/tcp-source';
+export type { TcpSource } from './listeners/tcp-source';

@@ -1,6 +1,5 @@
 import type { MqpConfig } from '@mqp/config';
 import type { Logger } from '@mqp/runtime';
-import { HandedListener } from './handed.listener';
 import { createTcpListener } from './tcp.listener';
 import type { TcpSource } from './tcp-source';
 import { createTlsListener } from './tls.listener';
@@ -10,7 +9,7 @@ import { createWebSocketListener } from './ws.listener';
 
 /**
  * Every listener `listeners.*` enables, not yet bound. TCP is always on
- * (bound here, or served from the sockets another process hands over: see
+ * (bound here, or shared by the main process with a gateway worker: see
  * TcpSource); certificate files are read here, so a bad path fails the start
  * with the config key that named it.
  */
@@ -20,9 +19,9 @@ export function createListeners(config: MqpConfig, accept: AcceptHandler, logger
   const handshakeTimeoutMs = config.gateway.connectTimeoutMs;
   // one MQTT packet per WebSocket message is what clients send; a bigger message cannot be a valid packet
   const maxPayload = config.gateway.maxPacketSize;
-  // a gateway worker serves handed plain-TCP sockets only; TLS and WebSocket stay with the main process
-  if (tcpSource.kind === 'handed') return [new HandedListener(tcpSource.sockets, accept)];
-  const listeners: Listener[] = [createTcpListener(tcp, accept, logger, tcpSource.handOff)];
+  const listeners: Listener[] = [createTcpListener(tcp, accept, logger, tcpSource)];
+  // a gateway worker serves the shared plain-TCP listener only; TLS and WebSocket stay with the main process
+  if (tcpSource.kind === 'shared') return listeners;
   if (tls.enabled) listeners.push(createTlsListener(tls, tlsOptionsFrom('tls', tls, handshakeTimeoutMs), accept, logger));
   if (ws.enabled) listeners.push(createWebSocketListener({ ...ws, maxPayload, handshakeTimeoutMs }, accept, logger));
   if (wss.enabled) {

@@ -34,14 +34,17 @@ export class ServerListener implements Listener {
   async start(): Promise<void> {
     const { server } = this;
     const { host, port } = this.address;
-    // the listen error is passed on as it is: the CLI turns EADDRINUSE (with its address and port) into its one-line reason
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
+    // a server that listens already was bound by the main process and shared with this gateway worker
+    if (!server.listening) {
+      // the listen error is passed on as it is: the CLI turns EADDRINUSE (with its address and port) into its one-line reason
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    }
     server.on('error', (err) => this.logger.error('listener error', { transport: this.transport, error: err }));
     this.bound = true;
   }

@@ -1,23 +1,14 @@
-import type { Socket } from 'node:net';
+import type { Server } from 'node:net';
 
 /**
  * Where the gateway's plain-TCP connections come from. Standalone with
- * gateway workers (config `gateway.workers`, docs/adr/0006) splits them: the
- * main process listens and hands some accepted sockets to its workers, and
- * each worker takes the sockets handed to it instead of listening itself.
+ * gateway workers (config `gateway.workers`, docs/adr/0006) shares one
+ * listening socket: the main process binds it and passes it to its workers,
+ * and every process accepts from it (the kernel hands each connection to one
+ * of them).
  */
 export type TcpSource =
-  /** Bind `listeners.tcp`; `handOff` may take an accepted socket elsewhere (returns true when it did). */
-  | { kind: 'listen'; handOff?: (socket: Socket) => boolean }
-  /** Bind nothing: serve the sockets another process accepted. */
-  | { kind: 'handed'; sockets: HandedSockets };
-
-/** Sockets accepted by another process and passed to this one. */
-export interface HandedSockets {
-  /** The port the clients connected to (the main process's listener). */
-  readonly port: number;
-  /** Starts passing each handed socket, still paused, to `accept`. */
-  onSocket(accept: (socket: Socket) => void): void;
-  /** No more sockets: any that still arrive are closed. */
-  stop(): void;
-}
+  /** Bind `listeners.tcp`; `onBound` receives the bound server, to share it with workers. */
+  | { kind: 'listen'; onBound?: (server: Server) => void }
+  /** Accept from a server another process bound and passed over (already listening). */
+  | { kind: 'shared'; server: Server };
