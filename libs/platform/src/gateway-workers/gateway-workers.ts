@@ -18,7 +18,6 @@ interface Worker {
   index: number;
   child: ChildProcess | undefined;
   ready: boolean;
-  gatewayId?: string;
   /** Restarts in a row without a worker staying up; grows the back-off. */
   crashes: number;
 }
@@ -30,9 +29,9 @@ const HEALTHY_AFTER_MS = 30_000;
 /**
  * The main process's side of the gateway workers: forks them, shares its
  * listening plain-TCP socket with them (the kernel gives each new connection
- * to one process that accepts), restarts a worker that dies (with back-off; its clients reconnect, and the
- * session service ends their connections when the worker's heartbeat stops),
- * and drains them first on shutdown.
+ * to one process that accepts), restarts a worker that dies (with back-off;
+ * its clients reconnect, and the session service ends their connections when
+ * the worker's heartbeat stops), and drains them first on shutdown.
  */
 export class GatewayWorkers {
   private readonly workers: Worker[];
@@ -99,7 +98,8 @@ export class GatewayWorkers {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let served = false;
-      const timer = setTimeout(() => finish(new Error(`gateway worker ${worker.index} did not start within ${this.options.startTimeoutMs ?? 30_000} ms`)), this.options.startTimeoutMs ?? 30_000);
+      const startTimeout = this.options.startTimeoutMs ?? 30_000;
+      const timer = setTimeout(() => finish(new Error(`gateway worker ${worker.index} did not start within ${startTimeout} ms`)), startTimeout);
       const finish = (err?: Error): void => {
         if (settled) return;
         settled = true;
@@ -113,7 +113,6 @@ export class GatewayWorkers {
         if (message.type === 'ready') {
           worker.ready = true;
           served = true;
-          worker.gatewayId = message.gatewayId;
           logger.info('gateway worker started', { worker: worker.index, pid: child.pid, gatewayId: message.gatewayId });
           finish();
         } else if (message.type === 'failed') finish(new Error(`gateway worker ${worker.index}: ${message.reason}`));
