@@ -91,6 +91,10 @@ describe('mqp standalone with gateway workers', () => {
     await until('all 31 connections reported', () => total(counts) === 31, 10_000);
     expect([...counts.keys()].every((pid) => pid === mainPid || workers.includes(pid))).toBe(true);
     expect([...counts.values()].filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+
+    // the main process's /metrics speaks for the node: the workers' connections added to its own
+    const metrics = await (await fetch(`http://127.0.0.1:${deployment.processes.get('standalone')!.httpPort}/metrics`)).text();
+    expect(/^mqp_connections (\d+)$/m.exec(metrics)?.[1]).toBe('31');
   });
 
   it('replaces a worker killed with SIGKILL; the session service publishes the wills of its clients [MQTT-3.1.2-8] and no one else\'s', async () => {

@@ -1,5 +1,6 @@
 import type { MqpConfig } from '@mqp/config';
 import { HttpServer, ModuleManager, sendJson, type Logger, type MetricsRegistry } from '@mqp/runtime';
+import type { GatewayWorkers } from './gateway-workers/gateway-workers';
 import { platformModules, startList, type ProcessWiring } from './modules';
 import { type ServiceName } from './targets';
 import { validateDeployment } from './validate-deployment';
@@ -35,9 +36,11 @@ export class Platform {
         const health = manager.health();
         sendJson(res, health.ready ? 200 : 503, health);
       });
-      http.route('GET', '/metrics', (_req, res) => {
+      http.route('GET', '/metrics', async (_req, res) => {
         const metrics = manager.value<MetricsRegistry>('metrics');
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics?.render() ?? '');
+        // with gateway workers, one node's figures: theirs added to ours
+        const workers = (await manager.value<GatewayWorkers>('gateway.workers')?.metrics()) ?? [];
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics?.render(workers) ?? '');
       });
       httpPort = await http.listen(config.http.host, config.http.port);
     }

@@ -13,6 +13,14 @@ export interface Gauge {
   dec(by?: number): void;
 }
 
+/** One series' value at a moment, as another process sends it (gateway workers). */
+export interface MetricSample {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  value: number;
+}
+
 interface Series {
   name: string;
   help: string;
@@ -46,11 +54,26 @@ export class MetricsRegistry {
     return s ? (s.collect ? s.collect() : s.value) : undefined;
   }
 
-  render(): string {
-    let out = '';
-    for (const s of this.series.values()) {
-      out += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name} ${s.collect ? s.collect() : s.value}\n`;
+  /** Every series and its value now. */
+  samples(): MetricSample[] {
+    return [...this.series.values()].map((s) => ({ name: s.name, help: s.help, type: s.type, value: s.collect ? s.collect() : s.value }));
+  }
+
+  /**
+   * The Prometheus text of this registry, each series summed with the same
+   * series of `others` (the samples of other processes of one node, e.g.
+   * gateway workers: connections and message counts add up). A series only
+   * another process has is rendered too.
+   */
+  render(others: readonly MetricSample[][] = []): string {
+    const merged = new Map<string, MetricSample>();
+    for (const sample of [this.samples(), ...others].flat()) {
+      const seen = merged.get(sample.name);
+      if (seen) seen.value += sample.value;
+      else merged.set(sample.name, { ...sample });
     }
+    let out = '';
+    for (const s of merged.values()) out += `# HELP ${s.name} ${s.help}\n# TYPE ${s.name} ${s.type}\n${s.name} ${s.value}\n`;
     return out;
   }
 

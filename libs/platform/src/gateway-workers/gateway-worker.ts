@@ -1,6 +1,6 @@
 import type { Server } from 'node:net';
 import type { MqpConfig } from '@mqp/config';
-import { createLogger } from '@mqp/runtime';
+import { createLogger, type MetricsRegistry } from '@mqp/runtime';
 import { Platform } from '../platform';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages';
 
@@ -58,6 +58,8 @@ async function start(setup: WorkerSetup, server: Server, startTelemetry: (config
     ));
   process.on('message', (message: ToWorker) => {
     if (message.type === 'stop') void stop();
+    // the main process's /metrics adds ours to its own
+    else if (message.type === 'metrics') tell({ type: 'metrics', id: message.id, samples: platform.value<MetricsRegistry>('metrics')?.samples() ?? [] });
   });
   // the main process died without telling us: nothing to publish wills to any more, close the clients and go
   process.on('disconnect', () => {

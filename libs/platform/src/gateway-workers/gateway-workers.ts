@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:net';
-import type { Logger } from '@mqp/runtime';
+import type { Logger, MetricSample } from '@mqp/runtime';
 import { WORKER_COMMAND, type FromWorker, type ToWorker, type WorkerSetup } from './worker-messages';
 
 export interface GatewayWorkersOptions {
@@ -38,6 +38,7 @@ export class GatewayWorkers {
   private setup: Omit<WorkerSetup, 'index' | 'type'> | undefined;
   private server: Server | undefined;
   private stopping = false;
+  private lastAsk = 0;
   private readonly restarts = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: GatewayWorkersOptions) {
@@ -58,6 +59,35 @@ export class GatewayWorkers {
       await this.stop();
       throw err;
     }
+  }
+
+  /**
+   * The metric samples of every worker serving now, for the main process's
+   * `/metrics`; a worker that does not answer within `timeoutMs` is left out
+   * (a scrape must not hang on one process).
+   */
+  async metrics(timeoutMs = 1_000): Promise<MetricSample[][]> {
+    const asks = this.workers.map((worker) => {
+      const child = worker.child;
+      if (!worker.ready || !child?.connected) return undefined;
+      const id = ++this.lastAsk;
+      return new Promise<MetricSample[] | undefined>((resolve) => {
+        const answered = (message: FromWorker): void => {
+          if (message.type !== 'metrics' || message.id !== id) return;
+          done(message.samples);
+        };
+        const timer = setTimeout(() => done(undefined), timeoutMs);
+        const done = (samples: MetricSample[] | undefined): void => {
+          clearTimeout(timer);
+          child.off('message', answered);
+          resolve(samples);
+        };
+        child.on('message', answered);
+        child.send({ type: 'metrics', id } satisfies ToWorker);
+      });
+    });
+    const answers = await Promise.all(asks);
+    return answers.filter((samples): samples is MetricSample[] => samples !== undefined);
   }
 
   /** Number of workers serving now. */

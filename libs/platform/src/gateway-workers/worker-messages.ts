@@ -1,4 +1,5 @@
 import type { MqpConfig } from '@mqp/config';
+import type { MetricSample } from '@mqp/runtime';
 
 /**
  * What the main process and a gateway worker say to each other over the
@@ -17,9 +18,9 @@ export interface WorkerSetup {
   grpcPath: string;
 }
 
-export type ToWorker = WorkerSetup | { type: 'stop' };
+export type ToWorker = WorkerSetup | { type: 'stop' } | { type: 'metrics'; id: number };
 
-export type FromWorker = { type: 'ready'; gatewayId: string } | { type: 'failed'; reason: string };
+export type FromWorker = { type: 'ready'; gatewayId: string } | { type: 'failed'; reason: string } | { type: 'metrics'; id: number; samples: MetricSample[] };
 
 /** The hidden CLI command a gateway worker runs as (`mqp gateway-worker`). */
 export const WORKER_COMMAND = 'gateway-worker';
