@@ -76,7 +76,15 @@ export class Connection implements PacketSink {
   get hasSubscriptions(): boolean {
     return this.subscriptionMap !== undefined && this.subscriptionMap.size > 0;
   }
-  readonly authorizations = new AuthorizationCache(LIMITS.authorizationCacheSize);
+  /** Publish authorization decisions; made by the first publish, since most idle devices never publish (issue 6). */
+  get authorizations(): AuthorizationCache {
+    return (this.authorizationCache ??= new AuthorizationCache(LIMITS.authorizationCacheSize));
+  }
+  private authorizationCache: AuthorizationCache | undefined;
+  /** Forgets every decision (the rights changed), without making a cache for a connection that has none. */
+  forgetAuthorizations(): void {
+    this.authorizationCache = undefined;
+  }
   /** What authenticate decided, sent back with every authorize: the auth service keeps nothing per connection. */
   superuser = false;
   connectionAcl: ConnectionAclRule[] | undefined;

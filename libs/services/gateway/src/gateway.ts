@@ -372,7 +372,7 @@ export class Gateway {
         event = { kind: 'acl' };
       }
       for (const conn of this.connections.values()) {
-        conn.authorizations.clear();
+        conn.forgetAuthorizations();
         if (!conn.connected) continue;
         if (event.ban && banMatches(event.ban, conn)) {
           this.ctx.logger.warn('client disconnected: banned', { clientId: conn.clientId, username: conn.username, remoteAddress: conn.remoteAddress, ban: `${event.ban.kind} ${event.ban.value}` });

@@ -84,7 +84,7 @@ async function reauthenticate(ctx: GatewayContext, conn: Connection, data: Buffe
   conn.superuser = result.superuser;
   conn.connectionAcl = result.acl;
   // the rights may have changed with the new credentials
-  conn.authorizations.clear();
+  conn.forgetAuthorizations();
   if (result.expiresAt !== undefined) conn.expireAt(result.expiresAt);
   const properties: NonNullable<IAuthPacket['properties']> = { authenticationMethod: method };
   if (result.data !== undefined) properties.authenticationData = result.data;

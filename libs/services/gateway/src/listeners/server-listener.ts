@@ -13,12 +13,21 @@ export class ServerListener implements Listener {
   private readonly sockets = new Set<Socket>();
   private closing: Promise<void> | undefined;
 
+  /**
+   * `handshakes`: whether a socket can be open here before it is a gateway
+   * connection (TLS, WebSocket), so `close` must find it. A plain-TCP socket
+   * is a connection from its first moment, which the gateway closes itself:
+   * tracking it too would cost a set entry and a listener per idle
+   * connection (issue 6).
+   */
   constructor(
     readonly transport: TransportName,
     private readonly server: Server,
     private readonly address: { host: string; port: number },
     private readonly logger: Logger,
+    handshakes = true,
   ) {
+    if (!handshakes) return;
     // 'connection' is the raw TCP socket for net, tls and http servers alike. One 'close' listener for all of
     // them (the socket is `this`), not a closure and a `once` wrapper per socket: memory per idle connection, issue 6.
     const sockets = this.sockets;

@@ -16,5 +16,5 @@ export function createTcpListener(address: { host: string; port: number }, accep
     const onBound = source.onBound;
     server.once('listening', () => onBound(server));
   }
-  return new ServerListener('tcp', server, address, logger);
+  return new ServerListener('tcp', server, address, logger, false);
 }
