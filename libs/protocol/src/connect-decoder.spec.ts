@@ -1,20 +1,9 @@
-import { generate, parser as createParser, type IConnectPacket, type Packet } from 'mqtt-packet';
+import { frame, str, u16 } from '@mqp/testing';
+import { generate, type IConnectPacket, type Packet } from 'mqtt-packet';
+import { parsedByMqttPacket } from './mqtt-packet-reference.test-harness';
 import { decodePlainConnect } from './connect-decoder';
 import { PacketReader, type ProtocolViolation } from './packet-reader';
 import { ReasonCode } from './reason-codes';
-
-/** What mqtt-packet's own parser makes of `bytes`, or the error it reports. */
-function parsedByMqttPacket(bytes: Buffer): Packet {
-  const parser = createParser({ protocolVersion: 4 });
-  const packets: Packet[] = [];
-  parser.on('packet', (p: Packet) => packets.push(p));
-  parser.on('error', (err: Error) => {
-    throw err;
-  });
-  parser.parse(bytes);
-  expect(packets).toHaveLength(1);
-  return packets[0] as Packet;
-}
 
 /** What a PacketReader (the broker's path, strict checks included) makes of `bytes`. */
 function read(bytes: Buffer): { packets: Packet[]; errors: ProtocolViolation[] } {
@@ -22,25 +11,6 @@ function read(bytes: Buffer): { packets: Packet[]; errors: ProtocolViolation[] }
   const errors: ProtocolViolation[] = [];
   new PacketReader({ packetRead: (p) => packets.push(p), packetRefused: (e) => errors.push(e) }).push(bytes);
   return { packets, errors };
-}
-
-/** A field as it goes on the wire: two-byte length, then the bytes [MQTT-1.5.2] [MQTT-1.5.3]. */
-function field(value: string | Buffer): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
-function varInt(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let digit = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) digit |= 0x80;
-    out.push(digit);
-  } while (n > 0);
-  return Buffer.from(out);
 }
 
 interface Shape {
@@ -76,20 +46,18 @@ function connectBytes(shape: Shape): Buffer {
       ((will?.qos ?? 0) << 3) |
       (will !== undefined ? 0x04 : 0) |
       (shape.clean !== false ? 0x02 : 0));
-  const keepalive = Buffer.alloc(2);
-  keepalive.writeUInt16BE(shape.keepalive ?? 60);
   const body = Buffer.concat([
-    field(shape.protocolId ?? (shape.level === 3 ? 'MQIsdp' : 'MQTT')),
+    str(shape.protocolId ?? (shape.level === 3 ? 'MQIsdp' : 'MQTT')),
     Buffer.from([shape.level, flags]),
-    keepalive,
+    u16(shape.keepalive ?? 60),
     v5 ? (shape.properties ?? Buffer.from([0])) : Buffer.alloc(0),
-    field(shape.clientId ?? 'c1'),
-    will !== undefined ? Buffer.concat([v5 ? (will.properties ?? Buffer.from([0])) : Buffer.alloc(0), field(will.topic), field(will.payload)]) : Buffer.alloc(0),
-    shape.username !== undefined ? field(shape.username) : Buffer.alloc(0),
-    shape.password !== undefined ? field(shape.password) : Buffer.alloc(0),
+    str(shape.clientId ?? 'c1'),
+    will !== undefined ? Buffer.concat([v5 ? (will.properties ?? Buffer.from([0])) : Buffer.alloc(0), str(will.topic), str(will.payload)]) : Buffer.alloc(0),
+    shape.username !== undefined ? str(shape.username) : Buffer.alloc(0),
+    shape.password !== undefined ? str(shape.password) : Buffer.alloc(0),
     shape.trailing ?? Buffer.alloc(0),
   ]);
-  return Buffer.concat([Buffer.from([0x10]), varInt(body.length), body]);
+  return frame(0x10, body);
 }
 
 /** Both objects as plain objects: the same fields with the same values and types (Buffer stays Buffer, undefined is not missing). */
@@ -173,8 +141,7 @@ interface Refused {
 
 /** A CONNECT fixed header before `body` (hex), for the shapes connectBytes cannot cut short. */
 function connectWithBody(body: string): Buffer {
-  const bytes = Buffer.from(body.replace(/\s+/g, ''), 'hex');
-  return Buffer.concat([Buffer.from([0x10]), varInt(bytes.length), bytes]);
+  return frame(0x10, Buffer.from(body.replace(/\s+/g, ''), 'hex'));
 }
 
 const REFUSED: Refused[] = [

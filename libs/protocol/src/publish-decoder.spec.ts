@@ -1,18 +1,6 @@
-import { generate, parser as createParser, type IPublishPacket, type Packet } from 'mqtt-packet';
+import { generate, type IPublishPacket, type Packet } from 'mqtt-packet';
+import { parsedByMqttPacket } from './mqtt-packet-reference.test-harness';
 import { decodePlainPublish } from './publish-decoder';
-
-/** What mqtt-packet's own parser makes of `bytes`. */
-function parsedByMqttPacket(bytes: Buffer, protocolVersion: number): Packet {
-  const parser = createParser({ protocolVersion });
-  const packets: Packet[] = [];
-  parser.on('packet', (p: Packet) => packets.push(p));
-  parser.on('error', (err: Error) => {
-    throw err;
-  });
-  parser.parse(bytes);
-  expect(packets).toHaveLength(1);
-  return packets[0] as Packet;
-}
 
 function publishBytes(p: Partial<IPublishPacket>, protocolVersion: number): Buffer {
   return generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false, ...p } as IPublishPacket, { protocolVersion });

@@ -23,11 +23,6 @@ export class AuthorizationCache {
     decisions.set(topic, allow);
   }
 
-  /** Forgets every decision (the auth rules changed). */
-  clear(): void {
-    this.decisions = undefined;
-  }
-
   get size(): number {
     return this.decisions?.size ?? 0;
   }
