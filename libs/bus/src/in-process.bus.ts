@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from '@mqp/model';
+import { BoundedMemo, ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
 import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from './bus.port';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
@@ -25,7 +25,7 @@ export class InProcessBus implements Bus {
   private readonly logger: Logger;
   private readonly trie = new SubjectTrie<LocalSubscription>();
   /** Match results by subject; cleared whenever a subscription changes. */
-  private readonly cache = new Map<string, MatchResult>();
+  private readonly cache = new BoundedMemo<string, MatchResult>(MATCH_CACHE_LIMIT);
   /** Round-robin position per queue group, kept while the group has members. */
   private readonly groups = new Map<string, QueueGroup>();
   private queue: (Delivery | undefined)[] = [];
@@ -145,9 +145,6 @@ export class InProcessBus implements Bus {
     const groups: MatchedGroup[] = [];
     for (const [name, members] of byName) groups.push({ name, members: members.sort(bySubscriptionOrder) });
     const result: MatchResult = { plain, groups };
-    // Bounded: a burst of distinct topics must not grow memory; dropping the
-    // whole cache is cheap and the next publishes refill it.
-    if (this.cache.size >= MATCH_CACHE_LIMIT) this.cache.clear();
     this.cache.set(subject, result);
     return result;
   }
@@ -168,7 +165,9 @@ export class InProcessBus implements Bus {
     this.queue.push(delivery);
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.drain);
+      // A microtask, as queueMicrotask would make, without the async resource and bound function it
+      // makes per call (issue 6: per-message allocations); drain catches what handlers throw.
+      void RESOLVED.then(this.drain);
     }
   }
 
@@ -228,6 +227,8 @@ export class InProcessBus implements Bus {
   }
 }
 
+const RESOLVED = Promise.resolve();
+
 /**
  * How many deliveries run before yielding to the event loop. A judgment, not
  * a measured constant: large enough that the per-yield cost (one
@@ -236,7 +237,7 @@ export class InProcessBus implements Bus {
  */
 const DRAIN_BATCH = 4096;
 
-/** Distinct subjects whose match results are kept; a bound, see matchSubject. */
+/** Distinct subjects whose match results are kept: a burst of distinct topics must not grow memory. */
 const MATCH_CACHE_LIMIT = 10_000;
 
 interface LocalSubscription {

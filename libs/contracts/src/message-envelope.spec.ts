@@ -57,6 +57,14 @@ describe('message envelope', () => {
     }
   });
 
+  it('round-trips ids and topics of every kind: ASCII, multi-byte and surrogate pairs, short and long', () => {
+    const names = ['', 'a', 'fleet/car-7/pos', 'é', 'ñandú/Ω', '😀', 'x'.repeat(64), 'x'.repeat(63) + 'é', 'x'.repeat(65), 'é'.repeat(40), '\u0000/\u007f'];
+    for (const name of names) {
+      const message: Message = { ...full, id: name, topic: name, origin: { clientId: name, gatewayId: name } };
+      expect(decodeMessage(received(encodeMessage(message)))).toEqual(message);
+    }
+  });
+
   it('refuses bytes that are not an envelope', () => {
     expect(() => decodeMessage(Buffer.from([2, 0]))).toThrow('unsupported message envelope');
     expect(() => decodeMessageTopic(Buffer.from([]))).toThrow('unsupported message envelope');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { filterToSubjects, topicToSubject } from '@mqp/protocol';
-import type { EventName } from '@mqp/model';
+import { BoundedMemo, type EventName } from '@mqp/model';
 
 /**
  * The one registry of bus subjects. Application messages live under
@@ -10,10 +10,22 @@ import type { EventName } from '@mqp/model';
  */
 export const MESSAGE_PREFIX = 'mqp.msg';
 
+/**
+ * The subject of each recent topic: a device publishes to the same few topics
+ * again and again, and mapping one is a scan, a replace and a concatenation
+ * per PUBLISH otherwise (issue 6: cache subject mapping).
+ */
+const messageSubjects = new BoundedMemo<string, string>(10_000);
+
 export const subjects = {
   /** Where a PUBLISH to `topic` is put on the bus. */
   message(topic: string): string {
-    return `${MESSAGE_PREFIX}.${topicToSubject(topic)}`;
+    let subject = messageSubjects.get(topic);
+    if (subject === undefined) {
+      subject = `${MESSAGE_PREFIX}.${topicToSubject(topic)}`;
+      messageSubjects.set(topic, subject);
+    }
+    return subject;
   },
   /** The bus subjects whose union is exactly the messages an MQTT filter can match (`a/#` → `a.>` and `a`). */
   messagesFor(filter: string): string[] {

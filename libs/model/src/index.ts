@@ -3,3 +3,4 @@ export * from './client';
 export * from './events';
 export * from './ids';
 export * from './errors';
+export * from './bounded-memo';

@@ -133,12 +133,18 @@ function withConnectVersion(err: ProtocolViolation, version: ProtocolVersionNumb
  * One mqtt-packet parser for every reader in the process. Each reader hands it
  * exactly one whole packet and `parse` runs synchronously, so the parser is
  * idle between calls; a parser per connection cost an EventEmitter and a
- * BufferList stream each (about 2 KB per idle connection, issue 6). `current`
- * is the reader whose packet is being parsed, for the event listeners.
+ * BufferList stream each (about 2 KB per idle connection, issue 6). What its
+ * events report is kept here too, for the one parse call that caused them
+ * (fields on every reader would cost every idle connection).
  */
 interface SharedParser {
   parser: StrictParser;
-  current: PacketReader | undefined;
+  /** The packet decoded, and what the strict checks found in it; when the parser also failed, a CONNECT protocol mismatch before the failure. */
+  parsed: Packet | undefined;
+  problem: DecodedProblem | undefined;
+  error: Error | undefined;
+  /** The protocol level of a CONNECT the parser failed on, when it got that far. */
+  errorVersion: ProtocolVersionNumber | undefined;
 }
 
 let shared: SharedParser | undefined;
@@ -146,11 +152,31 @@ let shared: SharedParser | undefined;
 function sharedParser(): SharedParser {
   if (shared !== undefined) return shared;
   const parser = createStrictParser(4);
-  const state: SharedParser = { parser, current: undefined };
-  parser.on('packet', (packet: Packet) => state.current?.parsedEvent(packet, parser._pos));
-  parser.on('error', (err: Error) => state.current?.errorEvent(err, parser.packet as Partial<Packet>));
+  const state: SharedParser = { parser, parsed: undefined, problem: undefined, error: undefined, errorVersion: undefined };
+  parser.on('packet', (packet: Packet) => {
+    // `_pos` is read now, as it resets right after
+    state.problem = checkDecodedPacket(packet, parser._pos);
+    state.parsed = packet;
+  });
+  parser.on('error', (err: Error) => {
+    if (state.error !== undefined) return;
+    state.error = err;
+    const packet = parser.packet as Partial<Packet>;
+    if (packet.cmd !== 'connect') return;
+    state.errorVersion = connectVersionOf(packet);
+    // a CONNECT's protocol name and level come before any field mqtt-packet can fail on: a mismatch of the two is the answer
+    state.problem = connectProtocolProblem(packet);
+  });
   shared = state;
   return state;
+}
+
+/** Empties what the last parse reported, so none of it reaches the next (another connection's). */
+function forgetParse(state: SharedParser): void {
+  state.parsed = undefined;
+  state.problem = undefined;
+  state.error = undefined;
+  state.errorVersion = undefined;
 }
 
 /** Resets the shared parser after a packet that did not end cleanly, so nothing of it reaches another connection's. */
@@ -193,13 +219,6 @@ export class PacketReader {
   private parts: Buffer[] | undefined;
   private partsBytes = 0;
   private packetBytes = 0;
-  /** Filled synchronously by the parser's events during one parse call. */
-  private parsed: Packet | undefined;
-  /** What the strict checks found in the packet; when the parser also failed, a CONNECT protocol mismatch before the failure. */
-  private parsedProblem: DecodedProblem | undefined;
-  private parseError: Error | undefined;
-  /** The protocol level of a CONNECT the parser failed on, when it got that far. */
-  private parseErrorVersion: ProtocolVersionNumber | undefined;
 
   constructor(
     private readonly sink: PacketSink,
@@ -207,21 +226,6 @@ export class PacketReader {
   ) {
     this.maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
     this.settings = parserSettings(options.protocolVersion ?? 4, false);
-  }
-
-  /** The shared parser decoded this reader's packet; `consumed` is read now, as it resets right after. */
-  parsedEvent(packet: Packet, consumed: number): void {
-    this.parsedProblem = checkDecodedPacket(packet, consumed);
-    this.parsed = packet;
-  }
-
-  errorEvent(err: Error, packet: Partial<Packet>): void {
-    if (this.parseError !== undefined) return;
-    this.parseError = err;
-    if (packet.cmd !== 'connect') return;
-    this.parseErrorVersion = connectVersionOf(packet);
-    // a CONNECT's protocol name and level come before any field mqtt-packet can fail on: a mismatch of the two is the answer
-    this.parsedProblem = connectProtocolProblem(packet);
   }
 
   get protocolVersion(): ProtocolVersionNumber {
@@ -311,10 +315,10 @@ export class PacketReader {
       const headerLen = this.headerLen;
       this.headerLen = 0;
       if (packetStart >= 0 && chunk.length - off >= this.remainingLength) {
-        // the common case, the whole packet inside this chunk: no copy
+        // the common case, the whole packet inside this chunk: no copy (and no view either when it is the whole chunk)
         const end = off + this.remainingLength;
         off = end;
-        this.parsePacket(chunk.subarray(packetStart, end));
+        this.parsePacket(packetStart === 0 && end === chunk.length ? chunk : chunk.subarray(packetStart, end));
         packetStart = off;
         continue;
       }
@@ -360,32 +364,26 @@ export class PacketReader {
         return this.hand(connect);
       }
     }
-    this.parsed = undefined;
-    this.parsedProblem = undefined;
-    this.parseError = undefined;
-    this.parseErrorVersion = undefined;
     const state = sharedParser();
     const parser = state.parser;
-    state.current = this;
     parser.settings = this.settings;
+    forgetParse(state);
     try {
       parser.parse(bytes);
     } catch (err) {
+      forgetParse(state);
       // mqtt-packet can throw on some truncated fields (e.g. a user property pair)
       return this.fail(violation('malformed', `could not parse packet: ${(err as Error).message}`, err));
     } finally {
-      state.current = undefined;
       resetParser(parser);
     }
-    const packet = this.parsed as Packet | undefined;
     // TypeScript cannot see that the listeners assigned them during parse()
-    const problem = this.parsedProblem as DecodedProblem | undefined;
-    // not kept: an idle connection would hold its last packet (its CONNECT) for as long as it stays connected
-    this.parsed = undefined;
-    this.parsedProblem = undefined;
-    if (this.parseError !== undefined) {
+    const { parsed: packet, problem, error, errorVersion } = state as SharedParser;
+    // not kept: the shared parser would hold the packet (a CONNECT, its password) until the next parse
+    forgetParse(state);
+    if (error !== undefined) {
       if (problem !== undefined) return this.fail(problemViolation(problem));
-      return this.fail(withConnectVersion(classifyParserError(this.parseError), this.parseErrorVersion));
+      return this.fail(withConnectVersion(classifyParserError(error), errorVersion));
     }
     if (packet === undefined) return this.fail(violation('malformed', 'packet could not be decoded'));
     if (problem !== undefined) {

@@ -47,6 +47,13 @@ function connectionOf(socket: TransportSocket): Connection {
 const CLOSE_GRACE_MS = 1_000;
 
 /**
+ * The largest packet MQTT can frame (a 5-byte fixed header and 268,435,455
+ * bytes): the outgoing limit of a client that set none. A small integer, where
+ * Infinity would be a boxed number in every connection (issue 6).
+ */
+const LARGEST_MQTT_PACKET = 268_435_460;
+
+/**
  * One MQTT network connection: its socket, its packet reader, its state and
  * everything keyed to it (subscriptions, authorization cache, outgoing QoS 1
  * window). Packets are handled one at a time in arrival order, so handlers may
@@ -120,7 +127,7 @@ export class Connection implements PacketSink {
    */
   suspending = false;
   /** v5 Maximum Packet Size of the client: larger PUBLISH packets are not sent to it [MQTT-3.1.2-24]. */
-  maxOutgoingPacketSize = Number.POSITIVE_INFINITY;
+  maxOutgoingPacketSize = LARGEST_MQTT_PACKET;
   /** v5 inbound Topic Aliases of this connection (alias → topic), at most the Topic Alias Maximum we advertised. */
   get topicAliasesIn(): Map<number, string> {
     return (this.topicAliasesInMap ??= new Map());
@@ -143,8 +150,7 @@ export class Connection implements PacketSink {
   /** The state the connection was in when it started closing (was it ever connected?). */
   stateBeforeClose: ConnectionState | undefined;
 
-  /** Acknowledgements waiting behind a bus settle, and the last of them (see acknowledgeInOrder). */
-  private acksWaiting = 0;
+  /** The last acknowledgement waiting behind a bus settle (see acknowledgeInOrder); undefined when none waits. */
   private ackTail: Promise<void> | undefined;
   private readonly reader: PacketReader;
   /** Packets read while an earlier one was being handled; created when needed, dropped once empty. */
@@ -152,10 +158,9 @@ export class Connection implements PacketSink {
   private processing = false;
   private paused = false;
   private lastActivity = Date.now();
-  /** Its keepalive deadline on ctx.keepAlives (see DeadlineWheel). */
+  /** Its deadline on ctx.deadlines (see DeadlineWheel): the CONNECT's until the CONNACK, then the keepalive's. */
   wheelSlot = -1;
   wheelIndex = 0;
-  private connectTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -174,8 +179,9 @@ export class Connection implements PacketSink {
     socket.on('drain', Connection.onDrain);
     socket.on('error', Connection.onError);
     socket.on('close', Connection.onClose);
-    // HOSTILE-INPUTS: a socket that never sends CONNECT must not hold resources (HiveMQ: 10 s)
-    this.connectTimer = setTimeout(Connection.connectTimedOut, ctx.config.connectTimeoutMs, this);
+    // HOSTILE-INPUTS: a socket that never sends CONNECT must not hold resources (HiveMQ: 10 s). On the wheel,
+    // not a Node timer: a connect storm made and dropped one Timeout per connection (issue 6).
+    ctx.deadlines.schedule(this, Date.now() + ctx.config.connectTimeoutMs);
   }
 
   private static onData(this: TransportSocket, chunk: Buffer): void {
@@ -204,10 +210,6 @@ export class Connection implements PacketSink {
 
   private static onClose(this: TransportSocket): void {
     connectionOf(this).onSocketClose();
-  }
-
-  private static connectTimedOut(this: void, conn: Connection): void {
-    conn.destroy('connect_timeout');
   }
 
   private createOutbound(): OutboundQueue {
@@ -266,17 +268,18 @@ export class Connection implements PacketSink {
    * not held up by one commit per message).
    */
   acknowledgeInOrder(sendAck: () => void, handedOver?: Promise<boolean>): void {
-    if (this.acksWaiting === 0 && handedOver === undefined) return sendAck();
-    this.acksWaiting++;
+    if (this.ackTail === undefined && handedOver === undefined) return sendAck();
     const previous = this.ackTail ?? Promise.resolve();
-    this.ackTail = previous
+    const tail: Promise<void> = previous
       .then(async () => {
         if (handedOver === undefined || (await handedOver)) sendAck();
       })
       .catch((err: unknown) => this.ctx.logger.error('acknowledgement not sent', { clientId: this.clientId, error: err }))
       .finally(() => {
-        if (--this.acksWaiting === 0) this.ackTail = undefined;
+        // the last one out clears the chain; a later acknowledgement has made itself the tail
+        if (this.ackTail === tail) this.ackTail = undefined;
       });
+    this.ackTail = tail;
   }
 
   /**
@@ -285,22 +288,20 @@ export class Connection implements PacketSink {
    * acks for every packet of one read) go out in one system call: the socket
    * is corked at the first and uncorked when the tick ends. One write per
    * packet was over half of the broker's CPU under load (docs/benchmarks.md).
+   * Writing the first packet of a tick at once instead cost fan-out a third
+   * of its rate (two system calls per subscriber and tick).
    */
   writeBytes(bytes: Buffer): void {
     if ((this.state === 'closed' && !this.finishing) || this.socket.destroyed || !this.socket.writable) return;
-    if (!this.corked) {
-      this.corked = true;
+    if (this.socket.writableCorked === 0) {
       this.socket.cork();
       process.nextTick(Connection.uncork, this);
     }
     this.socket.write(bytes);
   }
 
-  private corked = false;
-
   /** Static, with the connection as argument: a bound closure per connection cost memory on every idle one. */
   private static uncork(this: void, conn: Connection): void {
-    conn.corked = false;
     conn.socket.uncork();
   }
 
@@ -354,12 +355,11 @@ export class Connection implements PacketSink {
     this.socket.destroy();
   }
 
-  /** CONNECT accepted: start the keepalive clock. */
+  /** CONNECT accepted: the CONNECT deadline ends (if still on), the keepalive clock starts. */
   accepted(keepAlive: number): void {
     if (this.state !== 'connecting') return;
     this.state = 'connected';
-    clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
+    this.ctx.deadlines.cancel(this);
     this.keepAlive = keepAlive;
     this.armKeepAlive();
   }
@@ -370,9 +370,8 @@ export class Connection implements PacketSink {
     this.lastActivity = Date.now();
     // An enhanced-authentication CONNECT keeps the CONNECT timeout running until its CONNACK: a client that
     // starts an AUTH exchange and never finishes it is closed like one that never sent CONNECT.
-    if (packet.cmd === 'connect' && this.connectTimer && packet.properties?.authenticationMethod === undefined) {
-      clearTimeout(this.connectTimer);
-      this.connectTimer = undefined;
+    if (packet.cmd === 'connect' && this.state === 'awaiting-connect' && packet.properties?.authenticationMethod === undefined) {
+      this.ctx.deadlines.cancel(this);
     }
     if (packet.cmd === 'publish' && this.messageRate !== undefined && !this.messageRate.take()) {
       // MQTT 5.0 §3.14.2.1 0x96 Message rate too high. EMQX's limiter pauses reading instead; we disconnect,
@@ -393,7 +392,7 @@ export class Connection implements PacketSink {
       }
     }
     if (!this.processing) {
-      void this.process(packet);
+      this.handle(packet);
       return;
     }
     const pending = (this.pending ??= []);
@@ -404,23 +403,39 @@ export class Connection implements PacketSink {
     }
   }
 
-  /** Handles `packet`, then whatever arrived while it was being handled, one at a time in order. */
-  private async process(packet: Packet): Promise<void> {
+  /**
+   * Handles `packet` now. A handler that finishes synchronously (a QoS 0
+   * PUBLISH, a PINGREQ) costs no promise; one that continues asynchronously
+   * makes the packets after it wait (process).
+   */
+  private handle(packet: Packet): void {
+    let handling: Promise<void> | void;
+    try {
+      handling = this.hooks.dispatch(this, packet);
+    } catch (err) {
+      this.fail('handler threw', err);
+      return;
+    }
+    if (handling !== undefined) void this.process(handling);
+  }
+
+  /** Waits for `handling`, then handles whatever arrived meanwhile, one at a time in order. */
+  private async process(handling: Promise<void>): Promise<void> {
     this.processing = true;
     try {
-      let next: Packet | undefined = packet;
-      while (next !== undefined && this.state !== 'closed') {
-        const handling = this.hooks.dispatch(this, next);
-        if (handling !== undefined) await handling;
+      await handling;
+      while (this.state !== 'closed') {
         const pending = this.pending;
         if (pending === undefined) break;
         if (this.paused && pending.length < LIMITS.pendingPackets / 2) {
           this.paused = false;
           this.socket.resume();
         }
-        next = pending.shift();
+        const next = pending.shift() as Packet;
         // an idle connection keeps no queue (issue 6: memory per connection)
         if (pending.length === 0) this.pending = undefined;
+        const more = this.hooks.dispatch(this, next);
+        if (more !== undefined) await more;
       }
     } catch (err) {
       this.fail('handler threw', err);
@@ -466,13 +481,21 @@ export class Connection implements PacketSink {
    */
   private armKeepAlive(): void {
     if (this.keepAlive <= 0 || this.state === 'closed') return;
-    this.ctx.keepAlives.schedule(this, this.lastActivity + this.keepAlive * 1500);
+    this.ctx.deadlines.schedule(this, this.lastActivity + this.keepAlive * 1500);
   }
 
-  /** The keepalive deadline came: disconnect a silent client, or set the next deadline. */
-  static checkKeepAlive(this: void, conn: Connection): void {
+  /**
+   * Its deadline came. Before the CONNACK it was the CONNECT's: the client
+   * took too long to connect. After, the keepalive's: disconnect a silent
+   * client, or set the next deadline.
+   */
+  static deadlineReached(this: void, conn: Connection): void {
     try {
       if (conn.state === 'closed') return;
+      if (conn.state !== 'connected') {
+        conn.destroy('connect_timeout');
+        return;
+      }
       if (Date.now() - conn.lastActivity >= conn.keepAlive * 1500) {
         conn.disconnect(ReasonCode.KeepAliveTimeout, 'keepalive_timeout');
       } else {
@@ -488,8 +511,7 @@ export class Connection implements PacketSink {
     if (this.state !== 'closed') this.pending = undefined;
     this.stateBeforeClose ??= this.state;
     this.state = 'closed';
-    this.ctx.keepAlives.cancel(this);
-    clearTimeout(this.connectTimer);
+    this.ctx.deadlines.cancel(this);
     clearTimeout(this.expiryTimer);
   }
 

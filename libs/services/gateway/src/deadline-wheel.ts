@@ -10,13 +10,14 @@ export interface WheelEntry {
 const FIRING = -2;
 
 /**
- * One timer for many coarse deadlines (keepalives): a deadline goes into the
- * slot of `slotMs` it falls in, and one interval empties the slots that are
- * due. A Node Timeout per idle connection cost about 170 bytes with its
- * arguments (issue 6: memory per connection); here an entry costs two numbers
- * and an array slot. `due` runs at the deadline or up to one slot later,
- * never before; scheduling an entry again replaces its deadline, and
- * cancelling is O(1) (the last entry of the slot takes its place).
+ * One timer for many coarse deadlines (CONNECT timeouts, keepalives): a
+ * deadline goes into the slot of `slotMs` it falls in, and one interval
+ * empties the slots that are due. A Node Timeout per idle connection cost
+ * about 170 bytes with its arguments (issue 6: memory per connection); here
+ * an entry costs two numbers and an array slot. `due` runs at the deadline or
+ * up to one slot later, never before; scheduling an entry again replaces its
+ * deadline, and cancelling is O(1) (the last entry of the slot takes its
+ * place).
  */
 export class DeadlineWheel<T extends WheelEntry> {
   private readonly slots = new Map<number, T[]>();

@@ -165,6 +165,18 @@ describe('gateway enhanced authentication (AUTH packets)', () => {
     expect(tg.session.opened).toEqual([]);
   });
 
+  it('keeps a client that finished the exchange past the CONNECT timeout: its deadline ends with the CONNACK', async () => {
+    const r = await raw();
+    connect(r);
+    await challenged(r);
+    auth(r, CLIENT_FINAL);
+    expect(((await r.next()) as IConnackPacket).reasonCode).toBe(0);
+    // connectTimeoutMs is 500 and the deadlines sit in 250 ms slots; keepalive 0 puts no other deadline in its place
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    r.send({ cmd: 'pingreq' });
+    expect((await r.next())?.cmd).toBe('pingresp');
+  });
+
   it('keeps AUTH a protocol error for a client whose CONNECT had no Authentication Method: DISCONNECT 0x82 [MQTT-4.12.0-7]', async () => {
     const r = await RawClient.connected(tg.port, 5);
     open.push(r);

@@ -8,10 +8,51 @@ import { serializePublish, type PublishVariant, type SerializedPublish } from '.
 import type { OutboundTopicAliases } from './topic-alias';
 
 interface Recipient {
+  conn: Connection;
   qos: QoS;
   retain: boolean;
   /** v5: identifiers of all of this client's matching subscriptions that have one [MQTT-3.3.4-3]. */
   subscriptionIds: number[] | undefined;
+}
+
+/** What `sub` gets of `message`, or nothing when its client takes no message now or published it with No Local. */
+function recipientOf(sub: ClientSubscription, message: Message): Recipient | undefined {
+  const conn = sub.connection;
+  if (!conn.acceptsMessages) return undefined;
+  // [MQTT-3.8.3-3] No Local: not back to the client id that published it
+  if (sub.noLocal && conn.clientId === message.origin.clientId) return undefined;
+  const qos = (sub.qos < message.qos ? sub.qos : message.qos) as QoS;
+  // [MQTT-3.3.1-12] Retain As Published keeps the flag on live delivery; otherwise [MQTT-3.3.1-13] it is cleared (v3.1.1: [MQTT-3.3.1-9])
+  const retain = message.retain && sub.retainAsPublished && conn.protocolVersion === 5;
+  const subscriptionId = conn.protocolVersion === 5 ? sub.subscriptionId : undefined;
+  return { conn, qos, retain, subscriptionIds: subscriptionId === undefined ? undefined : [subscriptionId] };
+}
+
+/**
+ * One recipient per client, at the highest QoS granted among its matching
+ * subscriptions [MQTT-3.3.4-2] (v5 overlapping subscriptions). A single
+ * subscription (a device's own topic, point to point) needs no map.
+ */
+function recipientsOf(subs: readonly ClientSubscription[], message: Message): Recipient[] {
+  if (subs.length === 1) {
+    const only = recipientOf(subs[0] as ClientSubscription, message);
+    return only === undefined ? [] : [only];
+  }
+  const byClient = new Map<Connection, Recipient>();
+  for (const sub of subs) {
+    const r = recipientOf(sub, message);
+    if (r === undefined) continue;
+    const seen = byClient.get(r.conn);
+    if (seen === undefined) {
+      byClient.set(r.conn, r);
+      continue;
+    }
+    if (r.qos > seen.qos) seen.qos = r.qos;
+    if (r.retain) seen.retain = true;
+    const subscriptionId = r.subscriptionIds?.[0];
+    if (subscriptionId !== undefined && !seen.subscriptionIds?.includes(subscriptionId)) (seen.subscriptionIds ??= []).push(subscriptionId);
+  }
+  return [...byClient.values()];
 }
 
 /**
@@ -32,28 +73,11 @@ export function fanOut(
   sharedGroup?: string,
 ): void {
   const now = Date.now();
-  const recipients = new Map<Connection, Recipient>();
-  for (const sub of subs) {
-    const conn = sub.connection;
-    if (!conn.acceptsMessages) continue;
-    // [MQTT-3.8.3-3] No Local: not back to the client id that published it
-    if (sub.noLocal && conn.clientId === message.origin.clientId) continue;
-    const qos = (sub.qos < message.qos ? sub.qos : message.qos) as QoS;
-    // [MQTT-3.3.1-12] Retain As Published keeps the flag on live delivery; otherwise [MQTT-3.3.1-13] it is cleared (v3.1.1: [MQTT-3.3.1-9])
-    const retain = message.retain && sub.retainAsPublished && conn.protocolVersion === 5;
-    const subscriptionId = conn.protocolVersion === 5 ? sub.subscriptionId : undefined;
-    const seen = recipients.get(conn);
-    if (seen === undefined) recipients.set(conn, { qos, retain, subscriptionIds: subscriptionId === undefined ? undefined : [subscriptionId] });
-    else {
-      if (qos > seen.qos) seen.qos = qos;
-      if (retain) seen.retain = true;
-      if (subscriptionId !== undefined && !seen.subscriptionIds?.includes(subscriptionId)) (seen.subscriptionIds ??= []).push(subscriptionId);
-    }
-  }
-  if (recipients.size === 0) return;
+  const recipients = recipientsOf(subs, message);
+  if (recipients.length === 0) return;
   // [MQTT-3.3.2-5] an expired message is not forwarded
   if (message.expiresAt !== undefined && message.expiresAt <= now) {
-    metrics.dropped.inc(recipients.size);
+    metrics.dropped.inc(recipients.length);
     return;
   }
 
@@ -62,9 +86,10 @@ export function fanOut(
   try {
     const forwardsTraceparent = span !== undefined && message.properties?.userProperties?.some((p) => p[0] === 'traceparent') === true;
     const traceparent = forwardsTraceparent ? traceparentOf(contextWithSpan(span, parent)) : undefined;
-    // one recipient (a device's own topic, point to point) needs no sharing of bytes
-    const variants = recipients.size > 1 ? new Map<string, SerializedPublish>() : undefined;
-    for (const [conn, r] of recipients) {
+    // one recipient needs no sharing of bytes
+    const variants = recipients.length > 1 ? new Map<string, SerializedPublish>() : undefined;
+    for (const r of recipients) {
+      const conn = r.conn;
       try {
         const v5 = conn.protocolVersion === 5;
         const variant: PublishVariant = { qos: r.qos, retain: r.retain, protocolVersion: v5 ? 5 : 4, now };

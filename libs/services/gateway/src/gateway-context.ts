@@ -26,8 +26,8 @@ export interface GatewayContext {
   captures?: CaptureConfirmations;
   /** Server cap on the Session Expiry Interval, seconds (config `session.maxExpiryInterval`). */
   maxSessionExpiry: number;
-  /** The keepalive deadlines of its connections: one timer for all of them. */
-  keepAlives: DeadlineWheel<Connection>;
+  /** The CONNECT and keepalive deadlines of its connections: one timer for all of them. */
+  deadlines: DeadlineWheel<Connection>;
   /** When this gateway process started (its heartbeat's `startedAt`), sent with each session open. */
   startedAt: number;
   /**

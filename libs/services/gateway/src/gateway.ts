@@ -109,7 +109,7 @@ export class Gateway {
       ),
       maxSessionExpiry: deps.config.session.maxExpiryInterval,
       startedAt,
-      keepAlives: new DeadlineWheel<Connection>(Connection.checkKeepAlive),
+      deadlines: new DeadlineWheel<Connection>(Connection.deadlineReached),
       queueLimits: { maxMessages: deps.config.session.maxQueuedMessages, maxBytes: deps.config.session.maxQueuedBytes },
       takeConnect: (transport) => {
         let bucket = this.connectRates.get(transport);
@@ -177,7 +177,7 @@ export class Gateway {
     await Promise.all(listeners.map((l) => l.close()));
     await closed;
     await Promise.all(this.afterClose);
-    this.ctx.keepAlives.clear();
+    this.ctx.deadlines.clear();
     // silent only once every connection has been handed over: the session service has nothing of ours left to end
     this.heartbeat?.stop();
     this.captures?.stop();

@@ -1,6 +1,6 @@
 import { CAPTURE_STAMP_HEADER, encodeMessage, subjects } from '@mqp/contracts';
 import { isSysTopic } from '@mqp/protocol';
-import { contextFromTraceparent, injectHeaders, SpanKind, withSpan } from '@mqp/telemetry';
+import { contextFromTraceparent, injectHeaders, SpanKind, tracingEnabled, withSpan } from '@mqp/telemetry';
 import type { Message } from '@mqp/model';
 import type { Connection } from './connection';
 import { withDeadline } from './deadline';
@@ -65,13 +65,18 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
   return putOnBus(ctx, message, retained);
 }
 
-/** The bus part of routeMessage, synchronous: a message without RETAIN goes straight here (publishNow). */
-export function putOnBus(ctx: GatewayContext, message: Message, retained: boolean): RouteResult {
+/**
+ * The bus part of routeMessage, synchronous: a message without RETAIN goes
+ * straight here (publishNow, which knows tracing is off and says so: asking
+ * OpenTelemetry costs a global lookup per message).
+ */
+export function putOnBus(ctx: GatewayContext, message: Message, retained: boolean, traced = tracingEnabled()): RouteResult {
   const encoded = encodeMessage(message);
-  const headers = injectHeaders({});
+  // the trace context, when there is one to carry: without tracing a message has no headers to build
+  let headers = traced ? injectHeaders({}) : undefined;
   // split mode: a QoS 1/2 message for offline sessions also goes to their session service, after its bus copy
   const capture = message.qos > 0 ? ctx.captures?.match(message.topic) : undefined;
-  if (capture) headers[CAPTURE_STAMP_HEADER] = capture.stamp;
+  if (capture) (headers ??= {})[CAPTURE_STAMP_HEADER] = capture.stamp;
   ctx.bus.publish(subjects.message(message.topic), encoded, headers);
   ctx.metrics.received.inc();
   if (!capture) return { retained };

@@ -1,6 +1,6 @@
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
 import { decodeMessage, decodeMessageTopic, subjects } from '@mqp/contracts';
-import type { Message } from '@mqp/model';
+import { BoundedMemo, type Message } from '@mqp/model';
 import { parseSharedFilter, TopicTrie } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
 import type { ClientSubscription, Connection } from './connection';
@@ -64,7 +64,7 @@ export class SubscriptionTable {
   private readonly entries = new Map<string, FilterEntry>();
   private readonly trie = new TopicTrie<FilterEntry>();
   /** The trie's answer per topic, until the trie changes: a device publishing again to its topic costs one lookup. */
-  private readonly matchMemo = new Map<string, FilterEntry[]>();
+  private readonly matchMemo = new BoundedMemo<string, FilterEntry[]>(MATCH_MEMO_LIMIT);
   private nextSeq = 1;
 
   constructor(
@@ -161,7 +161,6 @@ export class SubscriptionTable {
     let matching = this.matchMemo.get(topic);
     if (matching === undefined) {
       matching = this.trie.match(topic);
-      if (this.matchMemo.size >= MATCH_MEMO_LIMIT) this.matchMemo.clear();
       this.matchMemo.set(topic, matching);
     }
     return matching;

@@ -30,7 +30,7 @@ export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPubli
   if (packet.topic === '' || conn.authorizations.get(packet.topic) !== true || tracingEnabled()) return false;
   // the cache is filled only after this check passed, but it must not be the only guard against a bad name
   if (validateTopicName(packet.topic) !== undefined) return false;
-  putOnBus(ctx, messageOf(ctx, conn, packet, Date.now()), true);
+  putOnBus(ctx, messageOf(ctx, conn, packet, Date.now()), true, false);
   return true;
 }
 

@@ -16,6 +16,8 @@ export interface TransportSocket {
   /** Holds writes in memory until `uncork`, which hands them to the network in one go (writev). */
   cork(): void;
   uncork(): void;
+  /** How many `cork` calls are not yet undone by `uncork`. */
+  readonly writableCorked: number;
   /** Flushes what was written, then closes. */
   end(): unknown;
   /** Closes now, dropping anything unwritten. */
