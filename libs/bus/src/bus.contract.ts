@@ -193,6 +193,20 @@ export function describeBusContract(name: string, factory: () => Promise<BusUnde
       expect(empty?.data.length).toBe(0);
     });
 
+    it('a lazy payload arrives as the bytes its encoder makes, with its headers, on every subscription', async () => {
+      const one = collector();
+      const two = collector();
+      bus.subscribe(`${prefix}.lazy`, one.handler);
+      bus.subscribe(`${prefix}.>`, two.handler);
+      await bus.flush();
+      second.publish(`${prefix}.lazy`, { value: 'payload', encode: (value: string) => bytes(`encoded ${value}`) }, { h: '1' });
+      const [[a], [b]] = await Promise.all([one.count(1), two.count(1)]);
+      for (const m of [a, b]) {
+        expect(text(m?.data)).toBe('encoded payload');
+        expect(m?.headers).toEqual({ h: '1' });
+      }
+    });
+
     it('a queue group gets each message exactly once while a plain subscription gets them all', async () => {
       const group = collector();
       const perMember = [0, 0];

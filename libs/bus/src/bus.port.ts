@@ -7,10 +7,32 @@
  */
 export type BusHeaders = Record<string, string>;
 
+/**
+ * A payload whose bytes are made only when something reads them. The
+ * in-process bus hands subscribers the publisher's `value` itself
+ * (`BusMessage.local`) and calls `encode` only for one that reads `data` (a
+ * gateway worker's link, say), once; a bus that sends bytes encodes at once.
+ * In standalone mode nothing reads most messages' bytes, and encoding them
+ * was the largest single cost left per message (docs/benchmarks.md).
+ */
+export interface LazyPayload<T = unknown> {
+  readonly value: T;
+  encode(value: T): Uint8Array;
+}
+
+export type BusPayload = Uint8Array | LazyPayload;
+
+/** The bytes of a payload, encoding a lazy one now. */
+export function payloadBytes(payload: BusPayload): Uint8Array {
+  return payload instanceof Uint8Array ? payload : payload.encode(payload.value);
+}
+
 export interface BusMessage {
   subject: string;
   data: Uint8Array;
   headers?: BusHeaders;
+  /** In-process only: the payload as its publisher gave it, when that was a LazyPayload (`data` is then its encoding). */
+  local?: LazyPayload;
 }
 
 /**
@@ -33,7 +55,7 @@ export interface BusSubscription {
 export type BusState = 'connected' | 'reconnecting' | 'closed';
 
 export interface Bus {
-  publish(subject: string, data: Uint8Array, headers?: BusHeaders): void;
+  publish(subject: string, payload: BusPayload, headers?: BusHeaders): void;
   /** Handlers are called in publish order per subject; a throwing handler is logged, never fatal. */
   subscribe(subject: string, handler: BusHandler, options?: SubscribeOptions): BusSubscription;
   /** Resolves once everything published and subscribed before it has reached the bus. */

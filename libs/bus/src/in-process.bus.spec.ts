@@ -153,6 +153,34 @@ describe('InProcessBus', () => {
     await bus.close();
   });
 
+  it('hands subscribers a lazy payload itself and encodes it only when one reads its bytes, once', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    let encodings = 0;
+    const payload = { value: { n: 1 }, encode: (v: { n: number }) => (encodings++, new Uint8Array([v.n])) };
+    const seen: BusMessage[] = [];
+    bus.subscribe('lazy', (m) => seen.push(m));
+    bus.subscribe('lazy', (m) => seen.push(m));
+    bus.publish('lazy', payload);
+    await bus.flush();
+    expect(seen.map((m) => m.local)).toEqual([payload, payload]);
+    expect(encodings).toBe(0);
+    expect(Array.from(seen[0]!.data)).toEqual([1]);
+    expect(seen[1]!.data).toBe(seen[0]!.data);
+    expect(encodings).toBe(1);
+    await bus.close();
+  });
+
+  it('gives a message published as bytes no local payload', async () => {
+    const bus = new InProcessBus({ logger: silentLogger });
+    let got: BusMessage | undefined;
+    bus.subscribe('b', (m) => (got = m));
+    bus.publish('b', data);
+    await bus.flush();
+    expect(got?.data).toBe(data);
+    expect(got?.local).toBeUndefined();
+    await bus.close();
+  });
+
   it('passes the header record through', async () => {
     const bus = new InProcessBus({ logger: silentLogger });
     const headers = { traceparent: 'x' };

@@ -1,6 +1,6 @@
 import { BoundedMemo, ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
-import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from './bus.port';
+import type { Bus, BusHandler, BusHeaders, BusMessage, BusPayload, BusState, BusSubscription, LazyPayload, SubscribeOptions } from './bus.port';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
 import { SubjectTrie } from './subject-trie';
 
@@ -44,7 +44,7 @@ export class InProcessBus implements Bus {
     this.logger = options.logger ?? createLogger({ name: 'bus' });
   }
 
-  publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
+  publish(subject: string, payload: BusPayload, headers?: BusHeaders): void {
     this.assertOpen();
     let match = this.cache.get(subject);
     if (!match) {
@@ -53,7 +53,9 @@ export class InProcessBus implements Bus {
     }
     const targets = match.groups.length === 0 ? match.plain : this.withQueueMembers(match);
     if (targets.length === 0) return;
-    const message: BusMessage = headers === undefined ? { subject, data } : { subject, data, headers };
+    let message: BusMessage;
+    if (!(payload instanceof Uint8Array)) message = new LazyMessage(subject, payload, headers);
+    else message = headers === undefined ? { subject, data: payload } : { subject, data: payload, headers };
     this.enqueue({ message, targets });
   }
 
@@ -228,6 +230,21 @@ export class InProcessBus implements Bus {
 }
 
 const RESOLVED = Promise.resolve();
+
+/** A message published with a LazyPayload: its bytes are encoded the first time a subscriber reads them, once. */
+class LazyMessage implements BusMessage {
+  private bytes: Uint8Array | undefined;
+
+  constructor(
+    readonly subject: string,
+    readonly local: LazyPayload,
+    readonly headers: BusHeaders | undefined,
+  ) {}
+
+  get data(): Uint8Array {
+    return (this.bytes ??= this.local.encode(this.local.value));
+  }
+}
 
 /**
  * How many deliveries run before yielding to the event loop. A judgment, not

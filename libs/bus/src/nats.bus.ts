@@ -1,7 +1,7 @@
 import { InvalidArgumentError, ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Status, type Subscription } from 'nats';
-import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from './bus.port';
+import { payloadBytes, type Bus, type BusHandler, type BusHeaders, type BusMessage, type BusPayload, type BusState, type BusSubscription, type SubscribeOptions } from './bus.port';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
 
 export interface NatsBusOptions {
@@ -107,8 +107,9 @@ export class NatsBus implements Bus {
     }
   }
 
-  publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
+  publish(subject: string, payload: BusPayload, headers?: BusHeaders): void {
     assertPublishSubject(subject);
+    const data = payloadBytes(payload);
     // what nats.js would refuse at once is refused here, before the publish is queued
     if (this.nc.isClosed() || this.nc.isDraining()) throw new ServiceUnavailableError(`publish to ${subject} failed: the bus is closed`);
     const maxPayload = this.nc.info?.max_payload;

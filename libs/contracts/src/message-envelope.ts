@@ -1,3 +1,4 @@
+import type { BusMessage, LazyPayload } from '@mqp/bus';
 import type { Message, MessageProperties, QoS } from '@mqp/model';
 
 /**
@@ -51,43 +52,8 @@ export function encodeMessage(message: Message): Buffer {
     at += properties.copy(out, at);
   }
   out.set(message.payload, at);
-  encodedHere.set(out, message);
   return out;
 }
-
-/**
- * The last envelopes this process encoded, with their messages. In
- * standalone mode the in-process bus hands subscribers the very bytes that
- * were published, a moment later, so decoding them again (every gateway
- * subscription, the session service's capture) is skipped; over NATS the
- * bytes are new and decoded as usual. A small ring rather than a WeakMap: a
- * WeakMap entry per message doubled the collector's work under load. Messages
- * are never mutated once built, so one object can be shared.
- */
-const RECENT_ENVELOPES = 64;
-
-class RecentEnvelopes {
-  private readonly envelopes: (Uint8Array | undefined)[] = new Array(RECENT_ENVELOPES).fill(undefined);
-  private readonly messages: (Message | undefined)[] = new Array(RECENT_ENVELOPES).fill(undefined);
-  private next = 0;
-
-  set(envelope: Uint8Array, message: Message): void {
-    this.envelopes[this.next] = envelope;
-    this.messages[this.next] = message;
-    this.next = (this.next + 1) % RECENT_ENVELOPES;
-  }
-
-  /** Newest first: the bus delivers what was just published. */
-  get(envelope: Uint8Array): Message | undefined {
-    for (let n = 1; n <= RECENT_ENVELOPES; n++) {
-      const i = (this.next - n + RECENT_ENVELOPES) % RECENT_ENVELOPES;
-      if (this.envelopes[i] === envelope) return this.messages[i];
-    }
-    return undefined;
-  }
-}
-
-const encodedHere = new RecentEnvelopes();
 
 /** A u16 length and the UTF-8 bytes of `value` (`length` of them) at `at`; returns the offset after them. */
 function writeString(out: Buffer, at: number, value: string, length: number): number {
@@ -96,8 +62,6 @@ function writeString(out: Buffer, at: number, value: string, length: number): nu
 }
 
 export function decodeMessage(data: Uint8Array): Message {
-  const known = encodedHere.get(data);
-  if (known !== undefined) return known;
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
   const flags = buf.readUInt8(1);
@@ -141,13 +105,39 @@ export function decodeMessage(data: Uint8Array): Message {
 }
 
 /**
+ * A message as a bus payload, encoded only if a subscriber reads its bytes:
+ * in standalone mode the in-process bus hands subscribers the message itself
+ * (`messageFromBus`), and most messages are never encoded at all.
+ */
+export function lazyMessage(message: Message): LazyPayload<Message> {
+  return { value: message, encode: encodeMessage };
+}
+
+/**
+ * The message a bus delivered: the publisher's own object when it came
+ * through the in-process bus as a lazyMessage (messages are never mutated
+ * once built, so one object is shared), else decoded from its bytes.
+ */
+export function messageFromBus(busMessage: BusMessage): Message {
+  const local = busMessage.local;
+  // the encoder identifies the value's type: only lazyMessage pairs a value with encodeMessage
+  if (local !== undefined && local.encode === encodeMessage) return local.value as Message;
+  return decodeMessage(busMessage.data);
+}
+
+/** Only the topic of the message a bus delivered (see decodeMessageTopic). */
+export function topicFromBus(busMessage: BusMessage): string {
+  const local = busMessage.local;
+  if (local !== undefined && local.encode === encodeMessage) return (local.value as Message).topic;
+  return decodeMessageTopic(busMessage.data);
+}
+
+/**
  * Only the topic of an encoded message, without decoding the rest: a gateway
  * reads it to decide whether this arrival of a message is the one it handles
  * (docs/adr/0002) before paying for a full decode.
  */
 export function decodeMessageTopic(data: Uint8Array): string {
-  const known = encodedHere.get(data);
-  if (known !== undefined) return known.topic;
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
   const topicAt = 4 + buf.readUInt16BE(2); // after version, flags and the length-prefixed id

@@ -1,7 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
-import type { Bus, BusHandler, BusHeaders, BusMessage, BusState, BusSubscription, SubscribeOptions } from '../bus.port';
+import { payloadBytes, type Bus, type BusHandler, type BusHeaders, type BusMessage, type BusPayload, type BusState, type BusSubscription, type SubscribeOptions } from '../bus.port';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from '../subject';
 import type { HubFrame } from './hub-frames';
 import { HubLink } from './hub-link';
@@ -78,10 +78,10 @@ export class HubClientBus implements Bus {
     });
   }
 
-  publish(subject: string, data: Uint8Array, headers?: BusHeaders): void {
+  publish(subject: string, payload: BusPayload, headers?: BusHeaders): void {
     this.assertOpen();
     assertPublishSubject(subject);
-    this.link.send({ type: 'pub', subject, headers, data });
+    this.link.send({ type: 'pub', subject, headers, data: payloadBytes(payload) });
   }
 
   subscribe(subject: string, handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {

@@ -1,4 +1,4 @@
-import { CAPTURE_STAMP_HEADER, encodeMessage, subjects } from '@mqp/contracts';
+import { CAPTURE_STAMP_HEADER, encodeMessage, lazyMessage, subjects } from '@mqp/contracts';
 import { isSysTopic } from '@mqp/protocol';
 import { contextFromTraceparent, injectHeaders, SpanKind, tracingEnabled, withSpan } from '@mqp/telemetry';
 import type { Message } from '@mqp/model';
@@ -71,15 +71,20 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
  * OpenTelemetry costs a global lookup per message).
  */
 export function putOnBus(ctx: GatewayContext, message: Message, retained: boolean, traced = tracingEnabled()): RouteResult {
-  const encoded = encodeMessage(message);
   // the trace context, when there is one to carry: without tracing a message has no headers to build
   let headers = traced ? injectHeaders({}) : undefined;
   // split mode: a QoS 1/2 message for offline sessions also goes to their session service, after its bus copy
   const capture = message.qos > 0 ? ctx.captures?.match(message.topic) : undefined;
-  if (capture) (headers ??= {})[CAPTURE_STAMP_HEADER] = capture.stamp;
+  if (!capture) {
+    ctx.bus.publish(subjects.message(message.topic), lazyMessage(message), headers);
+    ctx.metrics.received.inc();
+    return { retained };
+  }
+  // the confirmation carries the very bytes the bus does, so they are made once, here
+  const encoded = encodeMessage(message);
+  (headers ??= {})[CAPTURE_STAMP_HEADER] = capture.stamp;
   ctx.bus.publish(subjects.message(message.topic), encoded, headers);
   ctx.metrics.received.inc();
-  if (!capture) return { retained };
   const captured = ctx.captures!.confirm(capture, encoded);
   // awaited only after the bus settled: a refusal meanwhile is not an unhandled rejection
   captured.catch(() => undefined);

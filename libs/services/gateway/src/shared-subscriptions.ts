@@ -1,5 +1,5 @@
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
-import { decodeMessage, encodeMessage, queueGroups, subjects } from '@mqp/contracts';
+import { lazyMessage, messageFromBus, queueGroups, subjects } from '@mqp/contracts';
 import type { Message } from '@mqp/model';
 import { topicMatchesFilter } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
@@ -123,7 +123,7 @@ export class SharedSubscriptions {
 
   private arrived(group: SharedGroup, busMessage: BusMessage, handedBack: boolean): void {
     try {
-      const message = decodeMessage(busMessage.data);
+      const message = messageFromBus(busMessage);
       // exact MQTT matching: `$` topics are not matched by a wildcard-first filter [MQTT-4.7.2-1]; every gateway decides the same
       if (!topicMatchesFilter(message.topic, group.filter)) return;
       const hops = handedBack ? Number(busMessage.headers?.[SHARE_HOPS_HEADER] ?? '0') || 0 : 0;
@@ -147,7 +147,7 @@ export class SharedSubscriptions {
     }
     const out: BusHeaders = { ...(headers ?? {}) };
     out[SHARE_HOPS_HEADER] = String(hops + 1);
-    this.bus.publish(group.queue, encodeMessage(message), out);
+    this.bus.publish(group.queue, lazyMessage(message), out);
   }
 
   private pick(group: SharedGroup): ClientSubscription | undefined {

@@ -1,5 +1,5 @@
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
-import { decodeMessage, decodeMessageTopic, subjects } from '@mqp/contracts';
+import { messageFromBus, subjects, topicFromBus } from '@mqp/contracts';
 import { BoundedMemo, type Message } from '@mqp/model';
 import { parseSharedFilter, TopicTrie } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
@@ -170,11 +170,11 @@ export class SubscriptionTable {
     try {
       if (!via.active) return;
       // the topic alone decides which arrival handles the message; only that one pays for the full decode
-      const matching = this.matching(decodeMessageTopic(busMessage.data));
+      const matching = this.matching(topicFromBus(busMessage));
       let lowest: FilterEntry | undefined;
       for (const e of matching) if (e.active && (lowest === undefined || e.seq < lowest.seq)) lowest = e;
       if (lowest !== via) return;
-      const message = decodeMessage(busMessage.data);
+      const message = messageFromBus(busMessage);
       const subs: ClientSubscription[] = [];
       for (const e of matching) if (e.active) for (const s of e.subscribers.values()) subs.push(s);
       this.deliver(message, busMessage.headers, subs);

@@ -1,5 +1,5 @@
 import type { Bus } from '@mqp/bus';
-import { encodeMessage, subjects } from '@mqp/contracts';
+import { lazyMessage, subjects } from '@mqp/contracts';
 import { newId, type Message } from '@mqp/model';
 import type { Logger, MetricsRegistry } from '@mqp/runtime';
 
@@ -70,7 +70,7 @@ export class SysStatsPublisher {
           origin: { clientId: '', gatewayId: this.gatewayId },
           createdAt: now,
         };
-        this.bus.publish(subjects.message(topic), encodeMessage(message));
+        this.bus.publish(subjects.message(topic), lazyMessage(message));
       }
     } catch (err) {
       // the bus is down: the next round tries again

@@ -1,6 +1,6 @@
 import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
 import type { WebhookConfig } from '@mqp/config';
-import { decodeMessage, queueGroups, subjects } from '@mqp/contracts';
+import { messageFromBus, queueGroups, subjects } from '@mqp/contracts';
 import { ConfigError, EVENT_NAMES, type PlatformEvent } from '@mqp/model';
 import { parseSharedFilter, topicMatchesFilter, validateTopicFilter } from '@mqp/protocol';
 import type { Counter, Logger, MetricsRegistry } from '@mqp/runtime';
@@ -95,7 +95,7 @@ export class IntegrationService {
   private onMessage(arrivalFilter: string, busMessage: BusMessage): void {
     // A bus handler must never throw.
     try {
-      const message = decodeMessage(busMessage.data);
+      const message = messageFromBus(busMessage);
       const first = this.filters.find((f) => topicMatchesFilter(message.topic, f));
       if (first !== arrivalFilter) return;
       let body: ReturnType<typeof messageBody> | undefined;

@@ -1,9 +1,10 @@
-import type { Bus, BusSubscription } from '@mqp/bus';
+import type { Bus, BusMessage, BusSubscription } from '@mqp/bus';
 import {
   decodeMessage,
   encodeGatewayCommand,
   type GatewayCommand,
-  encodeMessage,
+  lazyMessage,
+  messageFromBus,
   subjects,
   type ResumeSessionRequest,
   type SessionHandOver,
@@ -652,7 +653,7 @@ export class SessionService implements SessionApi {
       for (const subject of subjects.messagesFor(sub.filter)) {
         held.capture.subscriptions.push(
           // a message a gateway also sends in a capture request is taken from the request, in that gateway's order
-          this.bus.subscribe(subject, (m) => (this.announcer?.requestBrings(held.clientId, m.headers) ? undefined : this.captured(held, m.data))),
+          this.bus.subscribe(subject, (m) => (this.announcer?.requestBrings(held.clientId, m.headers) ? undefined : this.captured(held, m))),
         );
       }
     }
@@ -676,10 +677,10 @@ export class SessionService implements SessionApi {
    * PUBACK/PUBREC comes only once the offline copy is committed (issue 4:
    * nothing acknowledged is lost to a crash).
    */
-  private captured(held: HeldSession, data: Uint8Array): Promise<void> | undefined {
+  private captured(held: HeldSession, envelope: BusMessage | Uint8Array): Promise<void> | undefined {
     try {
       if (held.ended) return undefined;
-      const message = decodeMessage(data);
+      const message = envelope instanceof Uint8Array ? decodeMessage(envelope) : messageFromBus(envelope);
       if (message.expiresAt !== undefined && message.expiresAt <= this.now()) return undefined;
       const qos = held.deliveryQoS(message);
       // only QoS 1 and 2 are kept for an offline session (QoS 0 may be dropped, MQTT 5.0 §3.1.2.4)
@@ -777,7 +778,7 @@ export class SessionService implements SessionApi {
       // MQTT 5.0 §3.1.3.2.4: the will's Message Expiry Interval runs from its publication, not from the CONNECT or the disconnect
       const expiry = message.properties?.messageExpiryInterval;
       if (expiry !== undefined) message.expiresAt = now + expiry * 1000;
-      this.bus.publish(subjects.message(will.message.topic), encodeMessage(message));
+      this.bus.publish(subjects.message(will.message.topic), lazyMessage(message));
     } catch (err) {
       this.logger.warn('delayed will not published', { clientId: held.clientId, err });
     }
