@@ -105,12 +105,40 @@ export function decodeMessage(data: Uint8Array): Message {
 }
 
 /**
+ * The PUBLISH packet a message arrived in, when a gateway in the same process
+ * may forward it unchanged: QoS 0, no RETAIN, no properties (so no expiry),
+ * which is also what a subscriber's QoS 0 copy without RETAIN, subscription
+ * identifiers or topic alias would be, byte for byte.
+ */
+export interface ArrivalPacket {
+  readonly bytes: Buffer;
+  /** Its framing: 4 for MQTT 3.1 and 3.1.1 (the same bytes), 5 for 5.0 (an empty Properties block). */
+  readonly framing: 4 | 5;
+}
+
+/**
+ * A message as an in-process bus payload (see lazyMessage): the message
+ * itself, encoded only if a subscriber reads the bytes, and the packet it
+ * arrived in when that may be forwarded as it is.
+ */
+export class LocalMessage implements LazyPayload<Message> {
+  constructor(
+    readonly value: Message,
+    readonly arrival: ArrivalPacket | undefined,
+  ) {}
+
+  encode(message: Message): Uint8Array {
+    return encodeMessage(message);
+  }
+}
+
+/**
  * A message as a bus payload, encoded only if a subscriber reads its bytes:
  * in standalone mode the in-process bus hands subscribers the message itself
  * (`messageFromBus`), and most messages are never encoded at all.
  */
-export function lazyMessage(message: Message): LazyPayload<Message> {
-  return { value: message, encode: encodeMessage };
+export function lazyMessage(message: Message, arrival?: ArrivalPacket): LocalMessage {
+  return new LocalMessage(message, arrival);
 }
 
 /**
@@ -120,16 +148,19 @@ export function lazyMessage(message: Message): LazyPayload<Message> {
  */
 export function messageFromBus(busMessage: BusMessage): Message {
   const local = busMessage.local;
-  // the encoder identifies the value's type: only lazyMessage pairs a value with encodeMessage
-  if (local !== undefined && local.encode === encodeMessage) return local.value as Message;
-  return decodeMessage(busMessage.data);
+  return local instanceof LocalMessage ? local.value : decodeMessage(busMessage.data);
 }
 
 /** Only the topic of the message a bus delivered (see decodeMessageTopic). */
 export function topicFromBus(busMessage: BusMessage): string {
   const local = busMessage.local;
-  if (local !== undefined && local.encode === encodeMessage) return (local.value as Message).topic;
-  return decodeMessageTopic(busMessage.data);
+  return local instanceof LocalMessage ? local.value.topic : decodeMessageTopic(busMessage.data);
+}
+
+/** The packet a message delivered by the in-process bus arrived in, when it may be forwarded unchanged. */
+export function arrivalFromBus(busMessage: BusMessage): ArrivalPacket | undefined {
+  const local = busMessage.local;
+  return local instanceof LocalMessage ? local.arrival : undefined;
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './packet-reader';
 export * from './utf8-string';
 export * from './property-table';
 export * from './packet-writer';
+export type { PlainPublishPacket } from './publish-decoder';

@@ -1,6 +1,16 @@
 import type { IPublishPacket } from 'mqtt-packet';
 import { utf8StringProblem } from './utf8-string';
 
+/** A PUBLISH without properties as decodePlainPublish reads it: mqtt-packet's packet, and the bytes it came in. */
+export interface PlainPublishPacket extends IPublishPacket {
+  /**
+   * The whole packet as the client sent it (the payload is a view of it): a
+   * subscriber's QoS 0 copy without RETAIN is these very bytes, as the
+   * Remaining Length was minimal [MQTT-1.5.5-1] and the flags checked.
+   */
+  frame: Buffer;
+}
+
 /**
  * Decodes the PUBLISH packets devices send all day (MQTT 3.1, 3.1.1, and 5.0
  * without properties) without mqtt-packet: its parser copies the packet into
@@ -15,7 +25,7 @@ import { utf8StringProblem } from './utf8-string';
  * [MQTT-2.3.1-1], a packet too short for its fields. `bytes` is one whole
  * packet whose fixed header PacketReader has already checked.
  */
-export function decodePlainPublish(bytes: Buffer, protocolVersion: number): IPublishPacket | undefined {
+export function decodePlainPublish(bytes: Buffer, protocolVersion: number): PlainPublishPacket | undefined {
   const first = bytes[0] as number;
   // the Remaining Length ends at the first byte without the continuation bit
   let at = 1;
@@ -39,7 +49,7 @@ export function decodePlainPublish(bytes: Buffer, protocolVersion: number): IPub
     if (at >= bytes.length || bytes[at] !== 0) return undefined;
     at++;
   }
-  const packet: IPublishPacket = {
+  const packet: PlainPublishPacket = {
     cmd: 'publish',
     retain: (first & 0x01) !== 0,
     qos: qos as IPublishPacket['qos'],
@@ -47,6 +57,7 @@ export function decodePlainPublish(bytes: Buffer, protocolVersion: number): IPub
     length,
     topic: bytes.toString('utf8', topicStart, topicEnd),
     payload: bytes.subarray(at),
+    frame: bytes,
   };
   if (qos > 0) packet.messageId = messageId;
   return packet;

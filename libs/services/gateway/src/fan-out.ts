@@ -1,4 +1,5 @@
 import type { BusHeaders } from '@mqp/bus';
+import type { ArrivalPacket } from '@mqp/contracts';
 import type { Message, QoS } from '@mqp/model';
 import { contextWithSpan, extractHeaders, SpanKind, traceparentOf, tracer, tracingEnabled } from '@mqp/telemetry';
 import type { ClientSubscription, Connection } from './connection';
@@ -69,6 +70,8 @@ export function fanOut(
   message: Message,
   headers: BusHeaders | undefined,
   subs: readonly ClientSubscription[],
+  /** The packet the message arrived in, when QoS 0 copies may be those bytes (same process only). */
+  arrival?: ArrivalPacket,
   /** Set when delivering for a shared subscription group: tags QoS > 0 copies so they can be re-dispatched (SharedSubscriptions). */
   sharedGroup?: string,
 ): void {
@@ -96,13 +99,13 @@ export function fanOut(
         if (traceparent !== undefined) variant.traceparent = traceparent;
         if (r.subscriptionIds) variant.subscriptionIds = r.subscriptionIds;
         let bytes: SerializedPublish | undefined;
-        if (variants === undefined) bytes = serializePublish(message, variant);
+        if (variants === undefined) bytes = serializePublish(message, variant, arrival);
         else {
           // subscription identifiers are per client, so they are part of the variant (clients without them share bytes)
           const key = `${r.qos}${v5 ? 5 : 4}${r.retain ? 1 : 0}${r.subscriptionIds ? r.subscriptionIds.join(',') : ''}`;
           bytes = variants.get(key);
           if (bytes === undefined) {
-            bytes = serializePublish(message, variant);
+            bytes = serializePublish(message, variant, arrival);
             variants.set(key, bytes);
           }
         }

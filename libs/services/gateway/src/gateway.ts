@@ -99,11 +99,11 @@ export class Gateway {
       subscriptions: new SubscriptionTable(
         deps.bus,
         deps.logger,
-        (message, headers, subs) => fanOut(metrics, message, headers, subs),
+        (message, headers, subs, arrival) => fanOut(metrics, message, headers, subs, arrival),
         new SharedSubscriptions(
           deps.bus,
           deps.logger,
-          (message, headers, member, group) => fanOut(metrics, message, headers, [member], group),
+          (message, headers, member, group) => fanOut(metrics, message, headers, [member], undefined, group),
           () => metrics.dropped.inc(),
         ),
       ),

@@ -1,4 +1,5 @@
 import type { Message, MessageProperties, ProtocolVersion, QoS, UserProperty } from '@mqp/model';
+import type { ArrivalPacket } from '@mqp/contracts';
 import { encodePublish } from '@mqp/protocol';
 import { generate, type IPublishPacket, type UserProperties } from 'mqtt-packet';
 
@@ -69,7 +70,14 @@ export interface SerializedPublish {
   packetIdOffset: number;
 }
 
-export function serializePublish(message: Message, variant: PublishVariant): SerializedPublish {
+/**
+ * The PUBLISH bytes of `message` for one variant. A QoS 0 copy without
+ * RETAIN, properties, subscription identifiers or alias, for a client of the
+ * framing the message `arrival` was in, is that packet itself: the same bytes
+ * once more, not written again.
+ */
+export function serializePublish(message: Message, variant: PublishVariant, arrival?: ArrivalPacket): SerializedPublish {
+  if (arrival !== undefined && isArrivalVariant(variant, arrival)) return { bytes: arrival.bytes, packetIdOffset: -1 };
   if (variant.protocolVersion !== 5 || !(message.properties || variant.subscriptionIds || variant.topicAlias !== undefined)) {
     // the common case, no properties: written directly (packet-writer)
     const packetId = variant.qos > 0 ? PLACEHOLDER_PACKET_ID : undefined;
@@ -88,6 +96,17 @@ export function serializePublish(message: Message, variant: PublishVariant): Ser
   packet.properties = outgoingProperties(message, variant);
   const bytes = generate(packet, { protocolVersion: variant.protocolVersion });
   return { bytes, packetIdOffset: variant.qos > 0 ? packetIdOffsetOf(bytes) : -1 };
+}
+
+function isArrivalVariant(variant: PublishVariant, arrival: ArrivalPacket): boolean {
+  return (
+    variant.qos === 0 &&
+    !variant.retain &&
+    variant.subscriptionIds === undefined &&
+    variant.topicAlias === undefined &&
+    variant.traceparent === undefined &&
+    (variant.protocolVersion === 5 ? 5 : 4) === arrival.framing
+  );
 }
 
 function outgoingProperties(message: Message, variant: PublishVariant): NonNullable<IPublishPacket['properties']> {

@@ -1,4 +1,4 @@
-import { CAPTURE_STAMP_HEADER, encodeMessage, lazyMessage, subjects } from '@mqp/contracts';
+import { CAPTURE_STAMP_HEADER, encodeMessage, lazyMessage, subjects, type ArrivalPacket } from '@mqp/contracts';
 import { isSysTopic } from '@mqp/protocol';
 import { contextFromTraceparent, injectHeaders, SpanKind, tracingEnabled, withSpan } from '@mqp/telemetry';
 import type { Message } from '@mqp/model';
@@ -68,15 +68,16 @@ export async function routeMessage(ctx: GatewayContext, message: Message): Promi
 /**
  * The bus part of routeMessage, synchronous: a message without RETAIN goes
  * straight here (publishNow, which knows tracing is off and says so: asking
- * OpenTelemetry costs a global lookup per message).
+ * OpenTelemetry costs a global lookup per message, and hands over the packet
+ * the message arrived in for local subscribers to forward).
  */
-export function putOnBus(ctx: GatewayContext, message: Message, retained: boolean, traced = tracingEnabled()): RouteResult {
+export function putOnBus(ctx: GatewayContext, message: Message, retained: boolean, traced = tracingEnabled(), arrival?: ArrivalPacket): RouteResult {
   // the trace context, when there is one to carry: without tracing a message has no headers to build
   let headers = traced ? injectHeaders({}) : undefined;
   // split mode: a QoS 1/2 message for offline sessions also goes to their session service, after its bus copy
   const capture = message.qos > 0 ? ctx.captures?.match(message.topic) : undefined;
   if (!capture) {
-    ctx.bus.publish(subjects.message(message.topic), lazyMessage(message), headers);
+    ctx.bus.publish(subjects.message(message.topic), lazyMessage(message, arrival), headers);
     ctx.metrics.received.inc();
     return { retained };
   }

@@ -1,5 +1,5 @@
 import type { Bus, BusHeaders, BusMessage, BusSubscription } from '@mqp/bus';
-import { messageFromBus, subjects, topicFromBus } from '@mqp/contracts';
+import { arrivalFromBus, messageFromBus, subjects, topicFromBus, type ArrivalPacket } from '@mqp/contracts';
 import { BoundedMemo, type Message } from '@mqp/model';
 import { parseSharedFilter, TopicTrie } from '@mqp/protocol';
 import type { Logger } from '@mqp/runtime';
@@ -14,6 +14,8 @@ interface FilterEntry {
   /** True once its bus subscriptions are known to be live; false again just before they are removed. */
   active: boolean;
   subscribers: Map<Connection, ClientSubscription>;
+  /** `subscribers` as a list, made when a message needs it and dropped when they change (fan-out reads it per message). */
+  subscriberList: ClientSubscription[] | undefined;
   busSubscriptions: BusSubscription[];
   /** Resolves when the entry is active (or was removed before it got there). */
   ready: Promise<void>;
@@ -21,7 +23,7 @@ interface FilterEntry {
   retiring: boolean;
 }
 
-export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subscriptions: ClientSubscription[]) => void;
+export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subscriptions: readonly ClientSubscription[], arrival: ArrivalPacket | undefined) => void;
 
 /** Topics whose matching entries are remembered; beyond it the memo starts over (a burst of distinct topics must not grow memory). */
 const MATCH_MEMO_LIMIT = 10_000;
@@ -89,6 +91,7 @@ export class SubscriptionTable {
     let entry = this.entries.get(sub.filter);
     if (entry === undefined) entry = this.createEntry(sub.filter);
     entry.subscribers.set(sub.connection, sub);
+    entry.subscriberList = undefined;
     await entry.ready;
   }
 
@@ -98,6 +101,7 @@ export class SubscriptionTable {
     if (share !== undefined) return this.shared?.remove(connection, share);
     const entry = this.entries.get(filter);
     if (entry === undefined || !entry.subscribers.delete(connection)) return;
+    entry.subscriberList = undefined;
     if (entry.subscribers.size > 0 || entry.retiring) return;
     entry.retiring = true;
     const retire = (): void => this.retire(entry);
@@ -127,6 +131,7 @@ export class SubscriptionTable {
       seq: this.nextSeq++,
       active: false,
       subscribers: new Map(),
+      subscriberList: undefined,
       busSubscriptions: [],
       ready: Promise.resolve(),
       retiring: false,
@@ -175,9 +180,14 @@ export class SubscriptionTable {
       for (const e of matching) if (e.active && (lowest === undefined || e.seq < lowest.seq)) lowest = e;
       if (lowest !== via) return;
       const message = messageFromBus(busMessage);
-      const subs: ClientSubscription[] = [];
-      for (const e of matching) if (e.active) for (const s of e.subscribers.values()) subs.push(s);
-      this.deliver(message, busMessage.headers, subs);
+      // one matching filter (a device's own topic) needs no list of its own: its entry's list is handed on
+      let subs: readonly ClientSubscription[] = (via.subscriberList ??= [...via.subscribers.values()]);
+      if (matching.length > 1) {
+        const all: ClientSubscription[] = [];
+        for (const e of matching) if (e.active) for (const s of e.subscribers.values()) all.push(s);
+        subs = all;
+      }
+      this.deliver(message, busMessage.headers, subs, arrivalFromBus(busMessage));
     } catch (err) {
       this.logger.warn('message from bus not delivered', { subject: busMessage.subject, error: err });
     }

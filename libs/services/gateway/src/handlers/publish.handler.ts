@@ -1,5 +1,6 @@
 import { newId, type Message } from '@mqp/model';
-import { ReasonCode, validateTopicName } from '@mqp/protocol';
+import type { ArrivalPacket } from '@mqp/contracts';
+import { ReasonCode, validateTopicName, type PlainPublishPacket } from '@mqp/protocol';
 import { tracingEnabled } from '@mqp/telemetry';
 import { isUtf8 } from 'node:buffer';
 import type { IPublishPacket } from 'mqtt-packet';
@@ -30,7 +31,10 @@ export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPubli
   if (packet.topic === '' || conn.authorizations.get(packet.topic) !== true || tracingEnabled()) return false;
   // the cache is filled only after this check passed, but it must not be the only guard against a bad name
   if (validateTopicName(packet.topic) !== undefined) return false;
-  putOnBus(ctx, messageOf(ctx, conn, packet, Date.now()), true, false);
+  // a packet read without mqtt-packet comes with its bytes, which local subscribers' QoS 0 copies may reuse
+  const frame = (packet as Partial<PlainPublishPacket>).frame;
+  const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: conn.protocolVersion === 5 ? 5 : 4 };
+  putOnBus(ctx, messageOf(ctx, conn, packet, Date.now()), true, false, arrival);
   return true;
 }
 
