@@ -28,8 +28,15 @@ export class InProcessBus implements Bus {
   private readonly cache = new BoundedMemo<string, MatchResult>(MATCH_CACHE_LIMIT);
   /** Round-robin position per queue group, kept while the group has members. */
   private readonly groups = new Map<string, QueueGroup>();
+  /**
+   * Deliveries waiting, from `head` to `tail`; slots are cleared as they are
+   * delivered and the indices go back to 0 once the queue is empty. The array
+   * is not truncated each time: setting its length is a runtime call, paid
+   * per message when every socket read publishes one.
+   */
   private queue: (Delivery | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   private scheduled = false;
   private current: BusState = 'connected';
   private readonly listeners: ((state: BusState) => void)[] = [];
@@ -76,7 +83,7 @@ export class InProcessBus implements Bus {
   }
 
   flush(): Promise<void> {
-    if (this.head === this.queue.length) return Promise.resolve();
+    if (this.head === this.tail) return Promise.resolve();
     return new Promise((resolve) => this.enqueue({ flushed: resolve }));
   }
 
@@ -164,7 +171,7 @@ export class InProcessBus implements Bus {
   }
 
   private enqueue(delivery: Delivery): void {
-    this.queue.push(delivery);
+    this.queue[this.tail++] = delivery;
     if (!this.scheduled) {
       this.scheduled = true;
       // A microtask, as queueMicrotask would make, without the async resource and bound function it
@@ -175,11 +182,9 @@ export class InProcessBus implements Bus {
 
   private readonly drain = (): void => {
     let budget = DRAIN_BATCH;
-    while (this.head < this.queue.length) {
+    while (this.head < this.tail) {
       if (budget-- === 0) {
         // Let sockets and timers run before the rest; `scheduled` stays set.
-        this.queue = this.queue.slice(this.head);
-        this.head = 0;
         setImmediate(this.drain);
         return;
       }
@@ -201,8 +206,10 @@ export class InProcessBus implements Bus {
         }
       }
     }
-    this.queue.length = 0;
     this.head = 0;
+    this.tail = 0;
+    // a burst's worth of empty slots is not kept for good
+    if (this.queue.length > DRAIN_BATCH) this.queue = [];
     this.scheduled = false;
   };
 

@@ -25,7 +25,7 @@ export interface PlainPublishPacket extends IPublishPacket {
  * [MQTT-2.3.1-1], a packet too short for its fields. `bytes` is one whole
  * packet whose fixed header PacketReader has already checked.
  */
-export function decodePlainPublish(bytes: Buffer, protocolVersion: number): PlainPublishPacket | undefined {
+export function decodePlainPublish(bytes: Buffer, protocolVersion: number, lastTopic?: LastTopic): PlainPublishPacket | undefined {
   const first = bytes[0] as number;
   // the Remaining Length ends at the first byte without the continuation bit
   let at = 1;
@@ -34,7 +34,9 @@ export function decodePlainPublish(bytes: Buffer, protocolVersion: number): Plai
   if (at + 2 > bytes.length) return undefined;
   const topicStart = at + 2;
   const topicEnd = topicStart + bytes.readUInt16BE(at);
-  if (topicEnd > bytes.length || utf8StringProblem(bytes, topicStart, topicEnd) !== undefined) return undefined;
+  if (topicEnd > bytes.length) return undefined;
+  const topic = lastTopic === undefined ? decodeTopic(bytes, topicStart, topicEnd) : lastTopic.read(bytes, topicStart, topicEnd);
+  if (topic === undefined) return undefined;
   at = topicEnd;
   const qos = (first >> 1) & 0x03;
   let messageId = 0;
@@ -55,10 +57,42 @@ export function decodePlainPublish(bytes: Buffer, protocolVersion: number): Plai
     qos: qos as IPublishPacket['qos'],
     dup: (first & 0x08) !== 0,
     length,
-    topic: bytes.toString('utf8', topicStart, topicEnd),
+    topic,
     payload: bytes.subarray(at),
     frame: bytes,
   };
   if (qos > 0) packet.messageId = messageId;
   return packet;
+}
+
+/** The topic in `bytes[start, end)`, or undefined when it is not a valid MQTT UTF-8 string (the general parser says why). */
+function decodeTopic(bytes: Buffer, start: number, end: number): string | undefined {
+  return utf8StringProblem(bytes, start, end) === undefined ? bytes.toString('utf8', start, end) : undefined;
+}
+
+/**
+ * The topic of a connection's last PUBLISH, kept by its reader: a device
+ * publishing to the same topic again gets the same string without a UTF-8
+ * check or a decode, and the maps keyed by topic on the way (authorization,
+ * subjects, matches) find its hash already computed.
+ */
+export class LastTopic {
+  private bytes: Uint8Array | undefined;
+  private topic = '';
+
+  read(packet: Buffer, start: number, end: number): string | undefined {
+    const bytes = this.bytes;
+    const length = end - start;
+    if (bytes !== undefined && bytes.length === length) {
+      let i = 0;
+      while (i < length && packet[start + i] === bytes[i]) i++;
+      if (i === length) return this.topic;
+    }
+    const topic = decodeTopic(packet, start, end);
+    if (topic === undefined) return undefined;
+    // a copy: the packet is a view of a socket read, which must not be kept alive for its topic
+    this.bytes = new Uint8Array(packet.subarray(start, end));
+    this.topic = topic;
+    return topic;
+  }
 }

@@ -255,6 +255,14 @@ export class Connection implements PacketSink {
     return this.state === 'connected' && !this.socket.destroyed && this.socket.writableLength < LIMITS.socketHighWaterMark;
   }
 
+  /** Writes `bytes` when the connection is writable (see writable) and says whether it did. */
+  writeIfWritable(bytes: Buffer): boolean {
+    const socket = this.socket;
+    if (this.state !== 'connected' || socket.destroyed || !socket.writable || socket.writableLength >= LIMITS.socketHighWaterMark) return false;
+    this.writeToSocket(bytes);
+    return true;
+  }
+
   send(packet: Packet): void {
     this.writeBytes(encodeSimplePacket(packet, this.protocolVersion) ?? generate(packet, { protocolVersion: this.protocolVersion }));
   }
@@ -293,11 +301,16 @@ export class Connection implements PacketSink {
    */
   writeBytes(bytes: Buffer): void {
     if ((this.state === 'closed' && !this.finishing) || this.socket.destroyed || !this.socket.writable) return;
-    if (this.socket.writableCorked === 0) {
-      this.socket.cork();
+    this.writeToSocket(bytes);
+  }
+
+  private writeToSocket(bytes: Buffer): void {
+    const socket = this.socket;
+    if (socket.writableCorked === 0) {
+      socket.cork();
       process.nextTick(Connection.uncork, this);
     }
-    this.socket.write(bytes);
+    socket.write(bytes);
   }
 
   /** Static, with the connection as argument: a bound closure per connection cost memory on every idle one. */

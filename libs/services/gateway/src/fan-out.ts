@@ -75,7 +75,8 @@ export function fanOut(
   /** Set when delivering for a shared subscription group: tags QoS > 0 copies so they can be re-dispatched (SharedSubscriptions). */
   sharedGroup?: string,
 ): void {
-  const now = Date.now();
+  // only an expiring message needs the clock (the check below, and the interval it is sent with)
+  const now = message.expiresAt === undefined ? message.createdAt : Date.now();
   const recipients = recipientsOf(subs, message);
   if (recipients.length === 0) return;
   // [MQTT-3.3.2-5] an expired message is not forwarded
@@ -148,12 +149,9 @@ function sendTo(
     return;
   }
   if (qos === 0) {
-    if (conn.writable()) {
-      conn.writeBytes(bytes.bytes);
-      metrics.delivered.inc();
-    } else {
-      metrics.dropped.inc();
-    }
+    // a reader too slow for it loses a QoS 0 message rather than making the broker hold it
+    if (conn.writeIfWritable(bytes.bytes)) metrics.delivered.inc();
+    else metrics.dropped.inc();
     return;
   }
   const publish: OutboundPublish = { bytes: bytes.bytes, packetIdOffset: bytes.packetIdOffset, messageId: message.id, topic: message.topic, qos, message };

@@ -53,6 +53,7 @@ export interface PublishVariant {
   protocolVersion: ProtocolVersion;
   /** Replaces the value of a forwarded `traceparent` user property (v5 only). */
   traceparent?: string;
+  /** The time of sending, for the remaining Message Expiry Interval (read only when the message expires). */
   now: number;
   /** v5: the identifiers of the recipient's subscriptions that matched [MQTT-3.3.4-3]. */
   subscriptionIds?: readonly number[];
