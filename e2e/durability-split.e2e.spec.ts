@@ -5,10 +5,9 @@
  * SIGKILL and started again. Nothing a publisher got PUBACK/PUBCOMP for may
  * be lost.
  */
-import { httpStatus, startSplit, type Deployment } from '@mqp/testing';
+import { httpStatus, startSplit, until, type Deployment } from '@mqp/testing';
 import { closeAllClients, connectWithInbox, type Inbox } from './support/mqtt-clients';
 import { NumberedPublisher } from './support/numbered-publisher';
-import { until } from './support/until';
 
 const PERSISTENT = { clean: false, protocolVersion: 5 as const, properties: { sessionExpiryInterval: 300 } };
 

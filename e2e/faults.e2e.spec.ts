@@ -6,10 +6,9 @@
  * restarts — the MQTT clients stay connected and routing resumes.
  */
 import type { MqttClient } from 'mqtt';
-import { httpStatus, startSplit, type Deployment } from '@mqp/testing';
+import { httpStatus, startSplit, until, type Deployment } from '@mqp/testing';
 import type { IDisconnectPacket } from 'mqtt-packet';
 import { CuttableProxy } from './support/cuttable-proxy';
-import { until } from './support/until';
 import { closeAllClients, connectClient, connectWithInbox, type Inbox } from './support/mqtt-clients';
 
 /** Short heartbeats so a dead gateway is found in ~1 s (3 missed intervals). */

@@ -8,10 +8,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { startStandaloneWithWorkers, type Deployment } from '@mqp/testing';
+import { startStandaloneWithWorkers, until, type Deployment } from '@mqp/testing';
 import { closeOutcomeClients, connectOutcome } from './support/connect-outcome';
 import { closeAllClients, connectClient, Inbox, withTimeout } from './support/mqtt-clients';
-import { until } from './support/until';
 
 /** The processes whose parent is `pid` (the gateway workers of a main process), from /proc. */
 function childrenOf(pid: number): number[] {

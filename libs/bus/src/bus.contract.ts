@@ -215,7 +215,11 @@ export function describeBusContract(name: string, factory: () => Promise<BusUnde
       second.subscribe(`${prefix}.q`, (m) => (perMember[1]!++, group.handler(m)), { queue: 'workers' });
       bus.subscribe(`${prefix}.q`, plain.handler);
       await Promise.all([bus.flush(), second.flush()]);
-      for (let i = 0; i < 100; i++) bus.publish(`${prefix}.q`, bytes(String(i)));
+      // one publish per event-loop turn: NatsBus sends a turn's publishes to one subject as one run, which one member gets
+      for (let i = 0; i < 100; i++) {
+        bus.publish(`${prefix}.q`, bytes(String(i)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await Promise.all([plain.count(100), group.count(100)]);
       await Promise.all([sentinel(bus, bus), sentinel(second, bus)]);
       const delivered = group.messages.map((m) => Number(text(m.data)));
@@ -223,6 +227,17 @@ export function describeBusContract(name: string, factory: () => Promise<BusUnde
       // Both members share the load (a random split leaves one idle with probability 2^-99).
       expect(perMember[0]).toBeGreaterThan(0);
       expect(perMember[1]).toBeGreaterThan(0);
+    });
+
+    it('a queue group gets each of a burst of messages exactly once, in order when one member got them', async () => {
+      const group = collector();
+      bus.subscribe(`${prefix}.burst`, group.handler, { queue: 'workers' });
+      second.subscribe(`${prefix}.burst`, group.handler, { queue: 'workers' });
+      await Promise.all([bus.flush(), second.flush()]);
+      for (let i = 0; i < 100; i++) bus.publish(`${prefix}.burst`, bytes(String(i)));
+      await group.count(100);
+      await Promise.all([sentinel(bus, bus), sentinel(second, bus)]);
+      expect(group.messages.map((m) => Number(text(m.data))).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     });
 
     it('queue groups with different names each get every message once', async () => {

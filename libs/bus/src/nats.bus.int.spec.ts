@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '@mqp/model';
 import { createLogger, silentLogger } from '@mqp/runtime';
-import { freePort, startNatsServer, type NatsServerHandle } from '@mqp/testing';
+import { freePort, startNatsServer, until, type NatsServerHandle } from '@mqp/testing';
 import type { BusMessage, BusState } from './bus.port';
 import { NatsBus } from './nats.bus';
 import { describeBusContract } from './testing';
@@ -78,6 +78,83 @@ describe('NatsBus on a real nats-server', () => {
       await bus.settle();
       await new Promise((r) => setTimeout(r, 100));
       expect(got).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
+    });
+
+    /**
+     * Every NATS message under `prefix` as a raw nats.js client sees it (subject, Mqp-Run header), up to the message
+     * on `${prefix}.end` that `ended` publishes last through the bus: the server keeps one publisher's order.
+     */
+    async function rawWatch(prefix: string): Promise<{ ended: () => Promise<{ subject: string; run: string | undefined }[]> }> {
+      const { connect } = await import('nats');
+      const raw = await connect({ servers: server.url });
+      const seen: { subject: string; run: string | undefined }[] = [];
+      let end: () => void = () => undefined;
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      raw.subscribe(`${prefix}.>`, {
+        callback: (_err, msg) => {
+          if (msg.subject === `${prefix}.end`) end();
+          else seen.push({ subject: msg.subject, run: msg.headers?.get('Mqp-Run') || undefined });
+        },
+      });
+      await raw.flush();
+      return {
+        ended: async () => {
+          bus.publish(`${prefix}.end`, new Uint8Array(0));
+          await ended;
+          await raw.close();
+          return seen;
+        },
+      };
+    }
+
+    it('carries consecutive publishes of one turn to one subject as one NATS message, each delivered on its own and in order', async () => {
+      const watch = await rawWatch('runs.one');
+      const got: string[] = [];
+      bus.subscribe('runs.one.x', (m) => {
+        expect(m.headers).toBeUndefined();
+        got.push(Buffer.from(m.data).toString());
+      });
+      await bus.flush();
+      for (const text of ['a', '', 'c']) bus.publish('runs.one.x', Buffer.from(text));
+      await bus.settle();
+      expect(await watch.ended()).toEqual([{ subject: 'runs.one.x', run: '3' }]);
+      await until('3 messages', () => got.length === 3, 5_000);
+      expect(got).toEqual(['a', '', 'c']);
+    });
+
+    it('keeps the publish order across subjects: only neighbours on one subject share a NATS message, never one with headers', async () => {
+      const watch = await rawWatch('runs.mix');
+      const got: string[] = [];
+      bus.subscribe('runs.mix.*', (m) => {
+        if (!m.subject.endsWith('.end')) got.push(`${m.subject.slice(-1)}${Buffer.from(m.data).toString()}${m.headers?.['h'] ?? ''}`);
+      });
+      await bus.flush();
+      bus.publish('runs.mix.a', Buffer.from('1'));
+      bus.publish('runs.mix.b', Buffer.from('1'));
+      bus.publish('runs.mix.a', Buffer.from('2'));
+      bus.publish('runs.mix.a', Buffer.from('3'));
+      bus.publish('runs.mix.a', Buffer.from('4'), { h: 'x' });
+      bus.publish('runs.mix.b', Buffer.from('2'));
+      expect(await watch.ended()).toEqual([
+        { subject: 'runs.mix.a', run: undefined },
+        { subject: 'runs.mix.b', run: undefined },
+        { subject: 'runs.mix.a', run: '2' },
+        { subject: 'runs.mix.a', run: undefined },
+        { subject: 'runs.mix.b', run: undefined },
+      ]);
+      await until('6 messages', () => got.length === 6, 5_000);
+      expect(got).toEqual(['a1', 'b1', 'a2', 'a3', 'a4x', 'b2']);
+    });
+
+    it('keeps a run within max_payload: a turn of publishes larger than it goes out as several runs, all delivered', async () => {
+      const watch = await rawWatch('runs.big');
+      let got = 0;
+      bus.subscribe('runs.big.x', () => got++);
+      await bus.flush();
+      // 5 × 300 KB is more than the 1 MB max_payload of a default nats-server
+      for (let i = 0; i < 5; i++) bus.publish('runs.big.x', new Uint8Array(300 * 1024));
+      expect((await watch.ended()).map((m) => m.run)).toEqual(['3', '2']);
+      await until('5 messages', () => got === 5, 5_000);
     });
 
     it('refuses at once what nats.js would refuse: over max_payload, or after close', async () => {

@@ -2,6 +2,7 @@ import { InvalidArgumentError, ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Status, type Subscription } from 'nats';
 import { payloadBytes, type Bus, type BusHandler, type BusHeaders, type BusMessage, type BusPayload, type BusState, type BusSubscription, type SubscribeOptions } from './bus.port';
+import { packRun, RUN_HEADER, RUN_MAX_PARTS, RUN_PART_OVERHEAD, unpackRun } from './nats-runs';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
 
 export interface NatsBusOptions {
@@ -45,7 +46,7 @@ export class NatsBus implements Bus {
    * one write syscall per read (60 % of its CPU in split p2p). Everything else that reaches the wire (subscribe,
    * unsubscribe, flush, close) sends these first, so the order of commands on the connection is unchanged.
    */
-  private batch: { subject: string; data: Uint8Array; headers: MsgHdrs | undefined }[] = [];
+  private batch: QueuedPublish[] = [];
   private batchScheduled = false;
   private readonly sendBatch = (): void => {
     this.batchScheduled = false;
@@ -54,19 +55,41 @@ export class NatsBus implements Bus {
     this.batch = [];
     let dropped = 0;
     let lastError: unknown;
-    for (const { subject, data, headers } of batch) {
+    for (let from = 0; from < batch.length; ) {
+      const to = this.runEnd(batch, from);
+      const { subject, data, headers } = batch[from] as QueuedPublish;
       try {
-        if (headers === undefined) this.nc.publish(subject, data);
+        if (to - from > 1) this.nc.publish(subject, packRun(batch, from, to), { headers: runHeaders(to - from) });
+        else if (headers === undefined) this.nc.publish(subject, data);
         else this.nc.publish(subject, data, { headers });
       } catch (err) {
         // closed since it was queued: settle() rejects for the callers that wait on delivery
-        dropped++;
+        dropped += to - from;
         lastError = err;
       }
+      from = to;
     }
     // one line per batch, not one per message: a connection that closed under a burst fails all of it
     if (dropped > 0) this.logger.warn('NATS publishes dropped', { dropped, error: lastError });
   };
+
+  /** Where the run that starts at `from` ends (exclusive): see nats-runs.ts; a publish with headers stands alone. */
+  private runEnd(batch: readonly QueuedPublish[], from: number): number {
+    const first = batch[from] as QueuedPublish;
+    if (first.headers !== undefined) return from + 1;
+    // the run header and the HPUB line take well under 1 KB of max_payload
+    const room = (this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - 1024;
+    let size = RUN_PART_OVERHEAD + first.data.length;
+    let to = from + 1;
+    while (to < batch.length && to - from < RUN_MAX_PARTS) {
+      const next = batch[to] as QueuedPublish;
+      if (next.headers !== undefined || next.subject !== first.subject) break;
+      size += RUN_PART_OVERHEAD + next.data.length;
+      if (size > room) break;
+      to++;
+    }
+    return to;
+  }
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -127,6 +150,8 @@ export class NatsBus implements Bus {
     if (options.queue !== undefined) assertQueueName(options.queue);
     this.sendBatch();
     let sub: Subscription;
+    // cleared by unsubscribe, which may come from a handler in the middle of a run: the rest of it is not delivered
+    let active = true;
     try {
       sub = this.nc.subscribe(subject, {
         queue: options.queue,
@@ -138,15 +163,21 @@ export class NatsBus implements Bus {
             return;
           }
           const hdrs = msg.headers;
+          if (hdrs !== undefined && hdrs.has(RUN_HEADER)) {
+            try {
+              unpackRun(msg.data, (data) => {
+                if (active) this.handOver(handler, { subject: msg.subject, data }, subject);
+              });
+            } catch (error) {
+              this.logger.error('NATS message with a broken run dropped', { subject: msg.subject, error });
+            }
+            return;
+          }
           const message: BusMessage =
             hdrs === undefined
               ? { subject: msg.subject, data: msg.data }
               : { subject: msg.subject, data: msg.data, headers: fromNatsHeaders(hdrs) };
-          try {
-            handler(message);
-          } catch (error) {
-            this.logger.error('bus handler threw', { subject: msg.subject, subscription: subject, error });
-          }
+          this.handOver(handler, message, subject);
         },
       });
     } catch (err) {
@@ -154,6 +185,7 @@ export class NatsBus implements Bus {
     }
     return {
       unsubscribe: () => {
+        active = false;
         if (sub.isClosed()) return;
         this.sendBatch();
         try {
@@ -164,6 +196,15 @@ export class NatsBus implements Bus {
         }
       },
     };
+  }
+
+  /** A handler that throws is logged, never fatal (Bus contract). */
+  private handOver(handler: BusHandler, message: BusMessage, subscription: string): void {
+    try {
+      handler(message);
+    } catch (error) {
+      this.logger.error('bus handler threw', { subject: message.subject, subscription, error });
+    }
   }
 
   async flush(): Promise<void> {
@@ -283,6 +324,22 @@ export class NatsBus implements Bus {
       }
     }
   }
+}
+
+interface QueuedPublish {
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+}
+
+/** The NATS server default, for the moment before its INFO arrives. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+/** The header block of a run of `parts` publishes. */
+function runHeaders(parts: number): MsgHdrs {
+  const h = natsHeaders();
+  h.set(RUN_HEADER, String(parts));
+  return h;
 }
 
 /** Default boot wait; see NatsBusOptions.connectTimeoutMs. */

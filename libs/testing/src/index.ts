@@ -4,3 +4,4 @@ export * from './platform-process';
 export * from './deployments';
 export * from './certificates';
 export * from './raw-bytes';
+export * from './until';
