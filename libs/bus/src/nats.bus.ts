@@ -47,6 +47,8 @@ export class NatsBus implements Bus {
    * unsubscribe, flush, close) sends these first, so the order of commands on the connection is unchanged.
    */
   private batch: QueuedPublish[] = [];
+  /** The subject of the last publish, which passed assertPublishSubject. */
+  private lastSubject = '';
   private batchScheduled = false;
   private readonly sendBatch = (): void => {
     this.batchScheduled = false;
@@ -131,7 +133,11 @@ export class NatsBus implements Bus {
   }
 
   publish(subject: string, payload: BusPayload, headers?: BusHeaders): void {
-    assertPublishSubject(subject);
+    // a run of publishes to one subject (nats-runs.ts) checks it once
+    if (subject !== this.lastSubject) {
+      assertPublishSubject(subject);
+      this.lastSubject = subject;
+    }
     const data = payloadBytes(payload);
     // what nats.js would refuse at once is refused here, before the publish is queued
     if (this.nc.isClosed() || this.nc.isDraining()) throw new ServiceUnavailableError(`publish to ${subject} failed: the bus is closed`);

@@ -59,6 +59,16 @@ describe('message envelope', () => {
     expect('properties' in decoded || 'expiresAt' in decoded).toBe(false);
   });
 
+  it('decodes a stream of envelopes whose topic and origin repeat, change, and change to others of the same length', () => {
+    const origins = [full.origin, { clientId: 'car-8', gatewayId: 'gw1' }, { clientId: 'car-8', gatewayId: 'gw2' }];
+    const stream: Message[] = [];
+    for (const topic of ['fleet/a', 'fleet/a', 'fleet/b', 'é/a', 'fleet/b'])
+      for (const origin of [origins[0]!, origins[0]!, origins[1]!, { ...origins[1]! }, origins[2]!, origins[0]!]) stream.push({ ...full, topic, origin });
+    const decoded = stream.map((m) => received(encodeMessage(m))).map((e) => ({ topic: decodeMessageTopic(e), message: decodeMessage(e) }));
+    expect(decoded.map((d) => d.message)).toEqual(stream);
+    expect(decoded.map((d) => d.topic)).toEqual(stream.map((m) => m.topic));
+  });
+
   it('reads the topic alone, the same as a full decode, for any topic', () => {
     for (const topic of ['a', '', 'é/😀/x', '$SYS/brokers', 'x'.repeat(65_535)]) {
       const bytes = encodeMessage({ ...full, topic });

@@ -1,5 +1,6 @@
 import type { BusMessage, LazyPayload } from '@mqp/bus';
-import type { Message, MessageProperties, QoS } from '@mqp/model';
+import type { Message, MessageOrigin, MessageProperties, QoS } from '@mqp/model';
+import { LastString } from '@mqp/protocol';
 
 /**
  * The bytes of an application message on the bus. Binary rather than JSON
@@ -24,11 +25,9 @@ interface WireProperties extends Omit<MessageProperties, 'correlationData'> {
 export function encodeMessage(message: Message): Buffer {
   // strings are measured, then written straight into the one buffer (no intermediate Buffer per field: hot path)
   const { id, topic } = message;
-  const { clientId, gatewayId } = message.origin;
   const idLength = Buffer.byteLength(id, 'utf8');
   const topicLength = Buffer.byteLength(topic, 'utf8');
-  const clientIdLength = Buffer.byteLength(clientId, 'utf8');
-  const gatewayIdLength = Buffer.byteLength(gatewayId, 'utf8');
+  const origin = originBytes(message.origin);
   const properties = message.properties && hasAny(message.properties) ? Buffer.from(JSON.stringify(toWire(message.properties)), 'utf8') : undefined;
   let flags = message.qos & 0b11;
   if (message.retain) flags |= FLAG_RETAIN;
@@ -36,15 +35,15 @@ export function encodeMessage(message: Message): Buffer {
   if (properties) flags |= FLAG_PROPERTIES;
 
   const size =
-    2 + 2 + idLength + 2 + topicLength + 2 + clientIdLength + 2 + gatewayIdLength + 8 +
+    2 + 2 + idLength + 2 + topicLength + origin.length + 8 +
     (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0) + message.payload.length;
   const out = Buffer.allocUnsafe(size);
   out[0] = VERSION;
   out[1] = flags;
   let at = writeString(out, 2, id, idLength);
   at = writeString(out, at, topic, topicLength);
-  at = writeString(out, at, clientId, clientIdLength);
-  at = writeString(out, at, gatewayId, gatewayIdLength);
+  out.set(origin, at);
+  at += origin.length;
   at = out.writeDoubleBE(message.createdAt, at);
   if (message.expiresAt !== undefined) at = out.writeDoubleBE(message.expiresAt, at);
   if (properties) {
@@ -52,6 +51,26 @@ export function encodeMessage(message: Message): Buffer {
     at += properties.copy(out, at);
   }
   out.set(message.payload, at);
+  return out;
+}
+
+/**
+ * The origin fields of the envelope (client id and gateway id, each a u16
+ * length and its bytes) of the last origin encoded: a gateway gives all the
+ * messages of one connection the same origin object (one burst, one run on
+ * the bus), so they are written once and copied.
+ */
+let lastOrigin: MessageOrigin | undefined;
+let lastOriginBytes = Buffer.alloc(0);
+
+function originBytes(origin: MessageOrigin): Buffer {
+  if (origin === lastOrigin) return lastOriginBytes;
+  const clientIdLength = Buffer.byteLength(origin.clientId, 'utf8');
+  const gatewayIdLength = Buffer.byteLength(origin.gatewayId, 'utf8');
+  const out = Buffer.allocUnsafe(4 + clientIdLength + gatewayIdLength);
+  writeString(out, writeString(out, 0, origin.clientId, clientIdLength), origin.gatewayId, gatewayIdLength);
+  lastOrigin = origin;
+  lastOriginBytes = out;
   return out;
 }
 
@@ -66,16 +85,16 @@ export function decodeMessage(data: Uint8Array): Message {
   if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
   const flags = buf.readUInt8(1);
   let at = 2;
-  const readString = (): string => {
+  const readString = (last?: LastString): string => {
     const len = buf.readUInt16BE(at);
-    const s = buf.toString('utf8', at + 2, at + 2 + len);
+    const s = last === undefined ? utf8(buf, at + 2, at + 2 + len) : (last.read(buf, at + 2, at + 2 + len) as string);
     at += 2 + len;
     return s;
   };
   const id = readString();
-  const topic = readString();
-  const clientId = readString();
-  const gatewayId = readString();
+  const topic = readString(lastTopic);
+  const clientId = readString(lastClientId);
+  const gatewayId = readString(lastGatewayId);
   const createdAt = buf.readDoubleBE(at);
   at += 8;
   let expiresAt: number | undefined;
@@ -173,8 +192,21 @@ export function decodeMessageTopic(data: Uint8Array): string {
   if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
   const topicAt = 4 + buf.readUInt16BE(2); // after version, flags and the length-prefixed id
   const topicLength = buf.readUInt16BE(topicAt);
-  return buf.toString('utf8', topicAt + 2, topicAt + 2 + topicLength);
+  return lastTopic.read(buf, topicAt + 2, topicAt + 2 + topicLength) as string;
 }
+
+function utf8(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString('utf8', start, end);
+}
+
+/**
+ * The fields that repeat from one envelope to the next (the parts of a run
+ * share topic and origin, docs/adr/0007), decoded once while they do. The
+ * topic is also read twice per envelope: decodeMessageTopic, then decodeMessage.
+ */
+const lastTopic = new LastString(utf8);
+const lastClientId = new LastString(utf8);
+const lastGatewayId = new LastString(utf8);
 
 function hasAny(p: MessageProperties): boolean {
   return Object.values(p).some((v) => v !== undefined);

@@ -8,3 +8,4 @@ export * from './utf8-string';
 export * from './property-table';
 export * from './packet-writer';
 export type { PlainPublishPacket } from './publish-decoder';
+export * from './last-string';

@@ -1,6 +1,7 @@
 import type { Packet } from 'mqtt-packet';
 import { decodePlainConnect } from './connect-decoder';
-import { decodePlainPublish, LastTopic } from './publish-decoder';
+import type { LastString } from './last-string';
+import { decodePlainPublish, lastTopicOfConnection } from './publish-decoder';
 import { ReasonCode } from './reason-codes';
 import { checkDecodedPacket, connectProtocolProblem, createStrictParser, type DecodedProblem, type ParserInternals, type StrictParser } from './strict-parser';
 
@@ -220,7 +221,7 @@ export class PacketReader {
   private partsBytes = 0;
   private packetBytes = 0;
   /** Made by the first PUBLISH: most idle devices never publish (issue 6: memory per connection). */
-  private lastTopic: LastTopic | undefined;
+  private lastTopic: LastString | undefined;
 
   constructor(
     private readonly sink: PacketSink,
@@ -356,7 +357,7 @@ export class PacketReader {
   private parsePacket(bytes: Buffer): void {
     const type = (bytes[0] as number) >> 4;
     if (type === PACKET_TYPE_PUBLISH) {
-      const publish = decodePlainPublish(bytes, this.protocolVersion, (this.lastTopic ??= new LastTopic()));
+      const publish = decodePlainPublish(bytes, this.protocolVersion, (this.lastTopic ??= lastTopicOfConnection()));
       if (publish !== undefined) return this.hand(publish);
     } else if (type === PACKET_TYPE_CONNECT) {
       // a connection's first packet: the plain shapes without mqtt-packet (connect-decoder.ts), the rest below

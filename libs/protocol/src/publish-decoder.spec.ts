@@ -1,6 +1,6 @@
 import { generate, type IPublishPacket, type Packet } from 'mqtt-packet';
 import { parsedByMqttPacket } from './mqtt-packet-reference.test-harness';
-import { decodePlainPublish, LastTopic } from './publish-decoder';
+import { decodePlainPublish, lastTopicOfConnection } from './publish-decoder';
 
 function publishBytes(p: Partial<IPublishPacket>, protocolVersion: number): Buffer {
   return generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false, ...p } as IPublishPacket, { protocolVersion });
@@ -60,7 +60,7 @@ describe('decodePlainPublish', () => {
 
   describe('with the last topic of its connection', () => {
     it('hands back the same string for the same topic bytes, and the new topic when they change', () => {
-      const last = new LastTopic();
+      const last = lastTopicOfConnection();
       const first = decodePlainPublish(publishBytes({ topic: 'fleet/car-7/pos' }, 4), 4, last);
       const again = decodePlainPublish(publishBytes({ topic: 'fleet/car-7/pos', payload: Buffer.from('x') }, 4), 4, last);
       expect(again?.topic).toBe(first?.topic);
@@ -69,14 +69,14 @@ describe('decodePlainPublish', () => {
     });
 
     it('still leaves a topic that is not valid UTF-8 to the general parser after a valid one of the same length [MQTT-1.5.4-1]', () => {
-      const last = new LastTopic();
+      const last = lastTopicOfConnection();
       expect(decodePlainPublish(Buffer.from([0x30, 4, 0, 2, 0x61, 0x62]), 4, last)?.topic).toBe('ab');
       expect(decodePlainPublish(Buffer.from([0x30, 4, 0, 2, 0xc0, 0xaf]), 4, last)).toBeUndefined();
       expect(decodePlainPublish(Buffer.from([0x30, 4, 0, 2, 0x61, 0x00]), 4, last)).toBeUndefined();
     });
 
     it('compares with its own copy of the topic, not with the bytes of an earlier packet that may be reused', () => {
-      const last = new LastTopic();
+      const last = lastTopicOfConnection();
       const earlier = Buffer.from([0x30, 4, 0, 2, 0x61, 0x62]);
       expect(decodePlainPublish(earlier, 4, last)?.topic).toBe('ab');
       earlier.set([0x78, 0x79], 4);

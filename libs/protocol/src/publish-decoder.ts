@@ -1,4 +1,5 @@
 import type { IPublishPacket } from 'mqtt-packet';
+import { LastString } from './last-string';
 import { utf8StringProblem } from './utf8-string';
 
 /** A PUBLISH without properties as decodePlainPublish reads it: mqtt-packet's packet, and the bytes it came in. */
@@ -25,7 +26,7 @@ export interface PlainPublishPacket extends IPublishPacket {
  * [MQTT-2.3.1-1], a packet too short for its fields. `bytes` is one whole
  * packet whose fixed header PacketReader has already checked.
  */
-export function decodePlainPublish(bytes: Buffer, protocolVersion: number, lastTopic?: LastTopic): PlainPublishPacket | undefined {
+export function decodePlainPublish(bytes: Buffer, protocolVersion: number, lastTopic?: LastString): PlainPublishPacket | undefined {
   const first = bytes[0] as number;
   // the Remaining Length ends at the first byte without the continuation bit
   let at = 1;
@@ -73,26 +74,8 @@ function decodeTopic(bytes: Buffer, start: number, end: number): string | undefi
 /**
  * The topic of a connection's last PUBLISH, kept by its reader: a device
  * publishing to the same topic again gets the same string without a UTF-8
- * check or a decode, and the maps keyed by topic on the way (authorization,
- * subjects, matches) find its hash already computed.
+ * check or a decode (see LastString).
  */
-export class LastTopic {
-  private bytes: Uint8Array | undefined;
-  private topic = '';
-
-  read(packet: Buffer, start: number, end: number): string | undefined {
-    const bytes = this.bytes;
-    const length = end - start;
-    if (bytes !== undefined && bytes.length === length) {
-      let i = 0;
-      while (i < length && packet[start + i] === bytes[i]) i++;
-      if (i === length) return this.topic;
-    }
-    const topic = decodeTopic(packet, start, end);
-    if (topic === undefined) return undefined;
-    // a copy: the packet is a view of a socket read, which must not be kept alive for its topic
-    this.bytes = new Uint8Array(packet.subarray(start, end));
-    this.topic = topic;
-    return topic;
-  }
+export function lastTopicOfConnection(): LastString {
+  return new LastString(decodeTopic);
 }

@@ -1,6 +1,6 @@
 import type { ClientCertificate, ConnectionAclRule } from '@mqp/contracts';
-import { newId, type ProtocolVersion, type QoS } from '@mqp/model';
-import { encodeSimplePacket, PacketReader, ReasonCode, type PacketSink, type ProtocolViolation } from '@mqp/protocol';
+import { newId, type MessageOrigin, type ProtocolVersion, type QoS } from '@mqp/model';
+import { encodeSimplePacket, PacketReader, ReasonCode, validateTopicName, type PacketSink, type ProtocolViolation } from '@mqp/protocol';
 import { generate, type IAuthPacket, type IConnectPacket, type Packet } from 'mqtt-packet';
 import { AuthorizationCache } from './authorization-cache';
 import { LIMITS, type GatewayContext } from './gateway-context';
@@ -92,6 +92,33 @@ export class Connection implements PacketSink {
   forgetAuthorizations(): void {
     this.authorizationCache = undefined;
   }
+  /** The origin of its messages, made by its first publish: one object for all of them (see messageOrigin). */
+  private origin: MessageOrigin | undefined;
+  /** The last topic name its PUBLISH packets passed validateTopicName with (see isValidatedTopic). */
+  private validatedTopic: string | undefined;
+
+  /**
+   * Who its messages come from. One object per connection, not one per
+   * message: it never changes once connected (publishes are handled only
+   * then), and the bus envelope encoder reuses the bytes of the last origin
+   * it wrote.
+   */
+  messageOrigin(gatewayId: string): MessageOrigin {
+    return (this.origin ??= { clientId: this.clientId, gatewayId });
+  }
+
+  /**
+   * Whether `topic` is a valid topic name [MQTT-3.3.2-2] [MQTT-4.7.3-1],
+   * remembering the last one that was: a device publishing to its topic again
+   * is not checked again.
+   */
+  isValidatedTopic(topic: string): boolean {
+    if (topic === this.validatedTopic) return true;
+    if (validateTopicName(topic) !== undefined) return false;
+    this.validatedTopic = topic;
+    return true;
+  }
+
   /** What authenticate decided, sent back with every authorize: the auth service keeps nothing per connection. */
   superuser = false;
   connectionAcl: ConnectionAclRule[] | undefined;

@@ -1,6 +1,6 @@
 import { newId, type Message } from '@mqp/model';
 import type { ArrivalPacket } from '@mqp/contracts';
-import { ReasonCode, validateTopicName, type PlainPublishPacket } from '@mqp/protocol';
+import { ReasonCode, type PlainPublishPacket } from '@mqp/protocol';
 import { tracingEnabled } from '@mqp/telemetry';
 import { isUtf8 } from 'node:buffer';
 import type { IPublishPacket } from 'mqtt-packet';
@@ -30,7 +30,7 @@ export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPubli
   // an empty topic needs the alias rules; no cached allow (a $ topic is never cached) needs the auth service
   if (packet.topic === '' || conn.authorizations.get(packet.topic) !== true || tracingEnabled()) return false;
   // the cache is filled only after this check passed, but it must not be the only guard against a bad name
-  if (validateTopicName(packet.topic) !== undefined) return false;
+  if (!conn.isValidatedTopic(packet.topic)) return false;
   // a packet read without mqtt-packet comes with its bytes, which local subscribers' QoS 0 copies may reuse
   const frame = (packet as Partial<PlainPublishPacket>).frame;
   const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: conn.protocolVersion === 5 ? 5 : 4 };
@@ -65,7 +65,7 @@ async function publish(ctx: GatewayContext, conn: Connection, packet: IPublishPa
   // MQTT 5.0 §3.3.2.3.4: an empty Topic Name with no Topic Alias is a Protocol Error (0x82), not an invalid name [CVE-2021-34432]
   if (packet.topic === '') return conn.disconnect(ReasonCode.ProtocolError, 'empty_topic_without_alias');
   // [MQTT-3.3.2-2] no wildcards, [MQTT-4.7.3-1] not empty: an invalid topic name closes the connection
-  if (validateTopicName(packet.topic) !== undefined) return conn.disconnect(ReasonCode.TopicNameInvalid, 'topic_name_invalid');
+  if (!conn.isValidatedTopic(packet.topic)) return conn.disconnect(ReasonCode.TopicNameInvalid, 'topic_name_invalid');
 
   if (!(await mayPublish(ctx, conn, packet.topic))) {
     ctx.metrics.dropped.inc();
@@ -150,7 +150,7 @@ function messageOf(ctx: GatewayContext, conn: Connection, packet: IPublishPacket
     payload: payloadOf(packet),
     qos: packet.qos,
     retain: packet.retain,
-    origin: { clientId: conn.clientId, gatewayId: ctx.gatewayId },
+    origin: conn.messageOrigin(ctx.gatewayId),
     createdAt: now,
   };
   if (conn.protocolVersion === 5) {
