@@ -48,7 +48,7 @@ export class NatsBus implements Bus {
    */
   private batch: QueuedPublish[] = [];
   /** The subject of the last publish, which passed assertPublishSubject. */
-  private lastSubject = '';
+  private lastSubject: string | undefined;
   private batchScheduled = false;
   private readonly sendBatch = (): void => {
     this.batchScheduled = false;
