@@ -5,5 +5,6 @@ export * from './subjects';
 export * from './gateway-control';
 export * from './gateway-heartbeat';
 export * from './message-envelope';
+export * from './local-message';
 export * from './capture-confirmation';
 export * from './grpc';

@@ -1,5 +1,6 @@
 import type { Message } from '@mqp/model';
-import { decodeMessage, decodeMessageTopic, encodeMessage, lazyMessage, messageFromBus, topicFromBus } from './message-envelope';
+import { lazyMessage, messageFromBus, topicFromBus } from './local-message';
+import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival } from './message-envelope';
 import { queueGroups } from './subjects';
 
 const full: Message = {
@@ -85,9 +86,30 @@ describe('message envelope', () => {
     }
   });
 
-  it('refuses bytes that are not an envelope', () => {
-    expect(() => decodeMessage(Buffer.from([2, 0]))).toThrow('unsupported message envelope');
+  it('refuses bytes that are not an envelope of this version, or are cut short', () => {
+    expect(() => decodeMessage(Buffer.from([1, 0]))).toThrow('unsupported message envelope');
     expect(() => decodeMessageTopic(Buffer.from([]))).toThrow('unsupported message envelope');
+    const bytes = encodeMessage(full);
+    for (const cut of [2, 5, bytes.length - full.payload.length - 1]) {
+      expect(() => decodeMessage(bytes.subarray(0, cut))).toThrow('truncated message envelope');
+      expect(() => decodeMessageTopic(bytes.subarray(0, cut))).toThrow('truncated message envelope');
+    }
+  });
+
+  it('ends a QoS 0 message without RETAIN, properties or expiry with its MQTT 3.1.1 PUBLISH packet [MQTT-3.3.1-9]', () => {
+    const plain: Message = { id: 'i', topic: 'fleet/car-7/pos', payload: Buffer.from([5, 0, 1]), qos: 0, retain: false, origin: full.origin, createdAt: 1 };
+    const envelope = received(encodeMessage(plain));
+    expect(envelopeArrival(envelope)?.bytes.toString('hex')).toBe(Buffer.concat([Buffer.from([0x30, 20, 0, 15]), Buffer.from(plain.topic), plain.payload]).toString('hex'));
+    expect(envelopeArrival(envelope)?.framing).toBe(4);
+    expect(decodeMessage(envelope)).toEqual(plain);
+    // a Remaining Length of two bytes
+    const long = { ...plain, payload: Buffer.alloc(300, 1) };
+    expect(envelopeArrival(encodeMessage(long))?.bytes.subarray(0, 3).toString('hex')).toBe('30bd02');
+    for (const other of [{ qos: 1 as const }, { retain: true }, { expiresAt: 2 }, { properties: { contentType: 'text/plain' } }]) {
+      const message = { ...plain, ...other };
+      expect(envelopeArrival(encodeMessage(message))).toBeUndefined();
+      expect(decodeMessage(encodeMessage(message))).toEqual(message);
+    }
   });
 });
 

@@ -1,47 +1,68 @@
-import type { BusMessage, LazyPayload } from '@mqp/bus';
 import type { Message, MessageOrigin, MessageProperties, QoS } from '@mqp/model';
-import { LastString } from '@mqp/protocol';
+import { fixedHeaderLength, LastString, MAX_REMAINING_LENGTH, writeQos0PublishHeader } from '@mqp/protocol';
 
 /**
  * The bytes of an application message on the bus. Binary rather than JSON
  * because it is on the hot path and the payload is arbitrary bytes:
  *
- *   u8 version (1) | u8 flags | u16 len + id | u16 len + topic
+ *   u8 version (2) | u8 flags | u16 len + id
  *   | u16 len + origin client id | u16 len + origin gateway id
- *   | f64 createdAt | [f64 expiresAt] | [u32 len + properties JSON] | payload…
+ *   | f64 createdAt | [f64 expiresAt] | [u32 len + properties JSON]
+ *   | [PUBLISH fixed header] | u16 len + topic | payload…
  *
- * flags: bits 0-1 QoS, bit 2 retain, bit 3 has expiresAt, bit 4 has properties.
+ * flags: bits 0-1 QoS, bit 2 retain, bit 3 has expiresAt, bit 4 has
+ * properties, bit 5 framed. A framed message (QoS 0, no RETAIN, properties or
+ * expiry) carries the fixed header of its MQTT 3.1.1 PUBLISH packet, so that
+ * from there on the envelope *is* that packet (MQTT 3.1.1 §3.3): a receiving
+ * gateway writes it as it is to its MQTT 3.1 and 3.1.1 subscribers at QoS 0
+ * (envelopeArrival) instead of making it again for each message.
  * Trace context does not live here: it travels in bus headers (`traceparent`).
  */
-const VERSION = 1;
+const VERSION = 2;
 const FLAG_RETAIN = 0b100;
 const FLAG_EXPIRES = 0b1000;
 const FLAG_PROPERTIES = 0b10000;
+const FLAG_FRAMED = 0b100000;
 
 interface WireProperties extends Omit<MessageProperties, 'correlationData'> {
   correlationData?: string; // base64
 }
 
+/**
+ * The PUBLISH packet a message arrived in, when a gateway may forward it
+ * unchanged: QoS 0, no RETAIN, no properties (so no expiry), which is also
+ * what a subscriber's QoS 0 copy without RETAIN, subscription identifiers or
+ * topic alias would be, byte for byte.
+ */
+export interface ArrivalPacket {
+  readonly bytes: Buffer;
+  /** Its framing: 4 for MQTT 3.1 and 3.1.1 (the same bytes), 5 for 5.0 (an empty Properties block). */
+  readonly framing: 4 | 5;
+}
+
 export function encodeMessage(message: Message): Buffer {
   // strings are measured, then written straight into the one buffer (no intermediate Buffer per field: hot path)
-  const { id, topic } = message;
-  const idLength = Buffer.byteLength(id, 'utf8');
-  const topicLength = Buffer.byteLength(topic, 'utf8');
+  const { id, topic, payload } = message;
+  const idLength = utf8Length(id);
+  const topicLength = utf8Length(topic);
   const origin = originBytes(message.origin);
   const properties = message.properties && hasAny(message.properties) ? Buffer.from(JSON.stringify(toWire(message.properties)), 'utf8') : undefined;
+  // the PUBLISH packet's Remaining Length: topic and payload (QoS 0 has no packet id)
+  const remaining = 2 + topicLength + payload.length;
+  const framed = message.qos === 0 && !message.retain && message.expiresAt === undefined && properties === undefined && remaining <= MAX_REMAINING_LENGTH;
   let flags = message.qos & 0b11;
   if (message.retain) flags |= FLAG_RETAIN;
   if (message.expiresAt !== undefined) flags |= FLAG_EXPIRES;
   if (properties) flags |= FLAG_PROPERTIES;
+  if (framed) flags |= FLAG_FRAMED;
 
   const size =
-    2 + 2 + idLength + 2 + topicLength + origin.length + 8 +
-    (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0) + message.payload.length;
+    2 + 2 + idLength + origin.length + 8 + (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0) +
+    (framed ? fixedHeaderLength(remaining) : 0) + remaining;
   const out = Buffer.allocUnsafe(size);
   out[0] = VERSION;
   out[1] = flags;
   let at = writeString(out, 2, id, idLength);
-  at = writeString(out, at, topic, topicLength);
   out.set(origin, at);
   at += origin.length;
   at = out.writeDoubleBE(message.createdAt, at);
@@ -50,40 +71,29 @@ export function encodeMessage(message: Message): Buffer {
     at = out.writeUInt32BE(properties.length, at);
     at += properties.copy(out, at);
   }
-  out.set(message.payload, at);
+  if (framed) at = writeQos0PublishHeader(out, at, remaining);
+  at = writeString(out, at, topic, topicLength);
+  out.set(payload, at);
   return out;
-}
-
-/**
- * The origin fields of the envelope (client id and gateway id, each a u16
- * length and its bytes) of the last origin encoded: a gateway gives all the
- * messages of one connection the same origin object (one burst, one run on
- * the bus), so they are written once and copied.
- */
-let lastOrigin: MessageOrigin | undefined;
-let lastOriginBytes = Buffer.alloc(0);
-
-function originBytes(origin: MessageOrigin): Buffer {
-  if (origin === lastOrigin) return lastOriginBytes;
-  const clientIdLength = Buffer.byteLength(origin.clientId, 'utf8');
-  const gatewayIdLength = Buffer.byteLength(origin.gatewayId, 'utf8');
-  const out = Buffer.allocUnsafe(4 + clientIdLength + gatewayIdLength);
-  writeString(out, writeString(out, 0, origin.clientId, clientIdLength), origin.gatewayId, gatewayIdLength);
-  lastOrigin = origin;
-  lastOriginBytes = out;
-  return out;
-}
-
-/** A u16 length and the UTF-8 bytes of `value` (`length` of them) at `at`; returns the offset after them. */
-function writeString(out: Buffer, at: number, value: string, length: number): number {
-  out.writeUInt16BE(length, at);
-  return at + 2 + out.write(value, at + 2, length, 'utf8');
 }
 
 export function decodeMessage(data: Uint8Array): Message {
-  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
-  const flags = buf.readUInt8(1);
+  return readingEnvelope(() => decode(bufferOf(data)));
+}
+
+/** Runs a read of envelope fields, reporting one that runs past the end of the bytes as a truncated envelope. */
+function readingEnvelope<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    // by name: Buffer's out-of-range errors may come from another realm than this module's classes (a test's vm)
+    if ((err as { name?: unknown } | null)?.name === 'RangeError') throw new Error('truncated message envelope', { cause: err });
+    throw err;
+  }
+}
+
+function decode(buf: Buffer): Message {
+  const flags = flagsOf(buf);
   let at = 2;
   const readString = (last?: LastString): string => {
     const len = buf.readUInt16BE(at);
@@ -92,7 +102,6 @@ export function decodeMessage(data: Uint8Array): Message {
     return s;
   };
   const id = readString();
-  const topic = readString(lastTopic);
   const clientId = readString(lastClientId);
   const gatewayId = readString(lastGatewayId);
   const createdAt = buf.readDoubleBE(at);
@@ -108,6 +117,8 @@ export function decodeMessage(data: Uint8Array): Message {
     properties = fromWire(JSON.parse(buf.toString('utf8', at + 4, at + 4 + len)) as WireProperties);
     at += 4 + len;
   }
+  if (flags & FLAG_FRAMED) at = afterFixedHeader(buf, at);
+  const topic = readString(lastTopic);
   if (at > buf.length) throw new Error('truncated message envelope');
   const message: Message = {
     id,
@@ -124,75 +135,104 @@ export function decodeMessage(data: Uint8Array): Message {
 }
 
 /**
- * The PUBLISH packet a message arrived in, when a gateway in the same process
- * may forward it unchanged: QoS 0, no RETAIN, no properties (so no expiry),
- * which is also what a subscriber's QoS 0 copy without RETAIN, subscription
- * identifiers or topic alias would be, byte for byte.
- */
-export interface ArrivalPacket {
-  readonly bytes: Buffer;
-  /** Its framing: 4 for MQTT 3.1 and 3.1.1 (the same bytes), 5 for 5.0 (an empty Properties block). */
-  readonly framing: 4 | 5;
-}
-
-/**
- * A message as an in-process bus payload (see lazyMessage): the message
- * itself, encoded only if a subscriber reads the bytes, and the packet it
- * arrived in when that may be forwarded as it is.
- */
-export class LocalMessage implements LazyPayload<Message> {
-  constructor(
-    readonly value: Message,
-    readonly arrival: ArrivalPacket | undefined,
-  ) {}
-
-  encode(message: Message): Uint8Array {
-    return encodeMessage(message);
-  }
-}
-
-/**
- * A message as a bus payload, encoded only if a subscriber reads its bytes:
- * in standalone mode the in-process bus hands subscribers the message itself
- * (`messageFromBus`), and most messages are never encoded at all.
- */
-export function lazyMessage(message: Message, arrival?: ArrivalPacket): LocalMessage {
-  return new LocalMessage(message, arrival);
-}
-
-/**
- * The message a bus delivered: the publisher's own object when it came
- * through the in-process bus as a lazyMessage (messages are never mutated
- * once built, so one object is shared), else decoded from its bytes.
- */
-export function messageFromBus(busMessage: BusMessage): Message {
-  const local = busMessage.local;
-  return local instanceof LocalMessage ? local.value : decodeMessage(busMessage.data);
-}
-
-/** Only the topic of the message a bus delivered (see decodeMessageTopic). */
-export function topicFromBus(busMessage: BusMessage): string {
-  const local = busMessage.local;
-  return local instanceof LocalMessage ? local.value.topic : decodeMessageTopic(busMessage.data);
-}
-
-/** The packet a message delivered by the in-process bus arrived in, when it may be forwarded unchanged. */
-export function arrivalFromBus(busMessage: BusMessage): ArrivalPacket | undefined {
-  const local = busMessage.local;
-  return local instanceof LocalMessage ? local.arrival : undefined;
-}
-
-/**
  * Only the topic of an encoded message, without decoding the rest: a gateway
  * reads it to decide whether this arrival of a message is the one it handles
  * (docs/adr/0002) before paying for a full decode.
  */
 export function decodeMessageTopic(data: Uint8Array): string {
-  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (buf.length < 2 || buf.readUInt8(0) !== VERSION) throw new Error('unsupported message envelope');
-  const topicAt = 4 + buf.readUInt16BE(2); // after version, flags and the length-prefixed id
-  const topicLength = buf.readUInt16BE(topicAt);
-  return lastTopic.read(buf, topicAt + 2, topicAt + 2 + topicLength) as string;
+  const buf = bufferOf(data);
+  return readingEnvelope(() => {
+    const topicAt = topicOffset(buf, flagsOf(buf));
+    const topicLength = buf.readUInt16BE(topicAt);
+    if (topicAt + 2 + topicLength > buf.length) throw new Error('truncated message envelope');
+    return lastTopic.read(buf, topicAt + 2, topicAt + 2 + topicLength) as string;
+  });
+}
+
+/** The MQTT 3.1.1 PUBLISH packet a framed envelope ends with (a view of `data`), or undefined when it has none. */
+export function envelopeArrival(data: Uint8Array): ArrivalPacket | undefined {
+  const buf = bufferOf(data);
+  const flags = flagsOf(buf);
+  if ((flags & FLAG_FRAMED) === 0) return undefined;
+  return { bytes: buf.subarray(readingEnvelope(() => frameOffset(buf, flags))), framing: 4 };
+}
+
+function bufferOf(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function flagsOf(buf: Buffer): number {
+  if (buf.length < 2 || buf[0] !== VERSION) throw new Error('unsupported message envelope');
+  return buf[1] as number;
+}
+
+/** Where the fields after the origin and timestamps end: the fixed header of a framed envelope, else the topic. */
+function frameOffset(buf: Buffer, flags: number): number {
+  let at = 2;
+  for (let field = 0; field < 3; field++) at += 2 + buf.readUInt16BE(at); // id, client id, gateway id
+  at += 8;
+  if (flags & FLAG_EXPIRES) at += 8;
+  if (flags & FLAG_PROPERTIES) at += 4 + buf.readUInt32BE(at);
+  return at;
+}
+
+function topicOffset(buf: Buffer, flags: number): number {
+  const at = frameOffset(buf, flags);
+  return flags & FLAG_FRAMED ? afterFixedHeader(buf, at) : at;
+}
+
+/** The offset after a fixed header at `at`: its first byte, then the Remaining Length up to its last byte (no continuation bit). */
+function afterFixedHeader(buf: Buffer, at: number): number {
+  at++;
+  while (at < buf.length && ((buf[at++] as number) & 0x80) !== 0);
+  return at;
+}
+
+/**
+ * The origin fields of the envelope (client id and gateway id, each a u16
+ * length and its bytes) of the last origin encoded: a gateway gives all the
+ * messages of one connection the same origin object (one burst, one run on
+ * the bus), so they are written once and copied.
+ */
+let lastOrigin: MessageOrigin | undefined;
+let lastOriginBytes = Buffer.alloc(0);
+
+function originBytes(origin: MessageOrigin): Buffer {
+  if (origin === lastOrigin) return lastOriginBytes;
+  const clientIdLength = utf8Length(origin.clientId);
+  const gatewayIdLength = utf8Length(origin.gatewayId);
+  const out = Buffer.allocUnsafe(4 + clientIdLength + gatewayIdLength);
+  writeString(out, writeString(out, 0, origin.clientId, clientIdLength), origin.gatewayId, gatewayIdLength);
+  lastOrigin = origin;
+  lastOriginBytes = out;
+  return out;
+}
+
+/**
+ * Up to this many UTF-16 units, a string is measured and written here when it
+ * is ASCII (ids, most topics and client ids): a call into Buffer's UTF-8
+ * functions costs more than the loop for strings this short.
+ */
+const SHORT_STRING = 64;
+
+/** The UTF-8 byte length of `value`. */
+function utf8Length(value: string): number {
+  const n = value.length;
+  if (n > SHORT_STRING) return Buffer.byteLength(value, 'utf8');
+  for (let i = 0; i < n; i++) if (value.charCodeAt(i) > 0x7f) return Buffer.byteLength(value, 'utf8');
+  return n;
+}
+
+/** A u16 length and the UTF-8 bytes of `value` (`length` of them, see utf8Length) at `at`; returns the offset after them. */
+function writeString(out: Buffer, at: number, value: string, length: number): number {
+  out.writeUInt16BE(length, at);
+  at += 2;
+  // as many bytes as units: ASCII, one byte each
+  if (length === value.length && length <= SHORT_STRING) {
+    for (let i = 0; i < length; i++) out[at + i] = value.charCodeAt(i);
+    return at + length;
+  }
+  return at + out.write(value, at, length, 'utf8');
 }
 
 function utf8(bytes: Buffer, start: number, end: number): string {

@@ -34,6 +34,20 @@ function writeVarInt(buf: Buffer, at: number, n: number): number {
   return at;
 }
 
+/** The largest Remaining Length a fixed header can carry (four bytes of Variable Byte Integer) [MQTT-1.5.5]. */
+export const MAX_REMAINING_LENGTH = 268_435_455;
+
+/** Bytes of the fixed header of a packet whose Remaining Length is `remaining`. */
+export function fixedHeaderLength(remaining: number): number {
+  return 1 + varIntLength(remaining);
+}
+
+/** Writes the fixed header of a QoS 0 PUBLISH without DUP or RETAIN at `at`; returns the offset after it. */
+export function writeQos0PublishHeader(buf: Buffer, at: number, remaining: number): number {
+  buf[at] = PUBLISH_TYPE;
+  return writeVarInt(buf, at + 1, remaining);
+}
+
 export interface PublishHeader {
   topic: string;
   qos: 0 | 1 | 2;

@@ -23,7 +23,7 @@ import type { Message, PlatformEvent } from '@mqp/model';
 import { topicMatchesFilter } from '@mqp/protocol';
 import { MetricsRegistry, silentLogger, type ModuleInstance } from '@mqp/runtime';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { generate, parser as createParser, type IConnectPacket, type Packet } from 'mqtt-packet';
+import { generate, parser as createParser, type IConnectPacket, type IPublishPacket, type ISubscribePacket, type Packet } from 'mqtt-packet';
 import { gatewayModule, type GatewayHandle } from './gateway.module';
 
 export class FakeAuth implements AuthApi {
@@ -276,6 +276,61 @@ export class RawClient {
 
   destroy(): void {
     this.socket.destroy();
+  }
+}
+
+/**
+ * QoS 0 PUBLISH packets of MQTT 3.1, 3.1.1 and 5.0 publishers on `publisherPort`, each sent twice (the first asks
+ * auth, the second takes the fast path), reach subscribers of every level on `subscriberPort` in the subscriber's
+ * own framing, with a subscription identifier only where it was asked for [MQTT-3.3.4-3]. Gateways may forward the
+ * packet a message arrived in: a v5 client handed a v3.1.1 packet (or the other way round) would read this payload's
+ * first byte as a Properties length.
+ */
+export async function expectEachLevelsFraming(subscriberPort: number, publisherPort: number): Promise<void> {
+  const clients: RawClient[] = [];
+  const at = async (port: number, version: 3 | 4 | 5, clientId: string): Promise<RawClient> => {
+    const client = await RawClient.connected(port, version, { clientId, ...(version === 3 ? { protocolId: 'MQIsdp' } : {}) });
+    clients.push(client);
+    return client;
+  };
+  try {
+    const subscribers = {
+      v3: await at(subscriberPort, 3, 'sub-v3'),
+      v4: await at(subscriberPort, 4, 'sub-v4'),
+      v5: await at(subscriberPort, 5, 'sub-v5'),
+      v5WithId: await at(subscriberPort, 5, 'sub-v5-id'),
+      v5Retained: await at(subscriberPort, 5, 'sub-v5-rap'),
+    };
+    const subscribe = async (r: RawClient, extra: Partial<ISubscribePacket> = {}, rap = false): Promise<void> => {
+      r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'frames/+', qos: 1, rap }], ...extra } as ISubscribePacket);
+      expect((await r.next())?.cmd).toBe('suback');
+    };
+    await subscribe(subscribers.v3);
+    await subscribe(subscribers.v4);
+    await subscribe(subscribers.v5);
+    await subscribe(subscribers.v5WithId, { properties: { subscriptionIdentifier: 7 } });
+    await subscribe(subscribers.v5Retained, {}, true);
+    const payload = Buffer.from([5, 0, 1, 2, 3]);
+    for (const version of [3, 4, 5] as const) {
+      const publisher = await at(publisherPort, version, `pub-v${version}`);
+      for (let n = 0; n < 2; n++) publisher.send({ cmd: 'publish', topic: `frames/${version}`, payload, qos: 0, retain: false, dup: false });
+      for (const [name, r] of Object.entries(subscribers)) {
+        for (let n = 0; n < 2; n++) {
+          const got = (await r.next()) as IPublishPacket;
+          expect({ name, cmd: got.cmd, topic: got.topic, qos: got.qos, retain: got.retain, payload: Buffer.from(got.payload) }).toEqual({
+            name,
+            cmd: 'publish',
+            topic: `frames/${version}`,
+            qos: 0,
+            retain: false,
+            payload,
+          });
+          expect(got.properties?.subscriptionIdentifier).toBe(name === 'v5WithId' ? 7 : undefined);
+        }
+      }
+    }
+  } finally {
+    for (const c of clients) c.destroy();
   }
 }
 

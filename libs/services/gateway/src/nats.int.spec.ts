@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { NatsBus } from '@mqp/bus';
 import { silentLogger } from '@mqp/runtime';
 import type { MqttClient } from 'mqtt';
-import { closeClient, connectClient, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { closeClient, connectClient, expectEachLevelsFraming, startTestGateway, type TestGateway } from './gateway.test-harness';
 
 /**
  * Distributed mode: two gateways, each with its own NATS connection, one
@@ -71,6 +71,11 @@ describe('gateways over NATS', () => {
       { topic: 'home', qos: 0 },
       { topic: 'elsewhere', qos: 0 },
     ]);
+  });
+
+  it('forwards a QoS 0 PUBLISH across gateways to every level in its own framing [MQTT-3.3.1-9] [MQTT-3.3.4-3]', async () => {
+    // the envelope on NATS carries the message's MQTT 3.1.1 packet, which the receiving gateway may write as it is
+    await expectEachLevelsFraming(gwB.port, gwA.port);
   });
 });
 

@@ -1,7 +1,7 @@
 import { encodeMessage, subjects } from '@mqp/contracts';
-import type { IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, ISubscribePacket, IUnsubackPacket } from 'mqtt-packet';
+import type { IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, IUnsubackPacket } from 'mqtt-packet';
 import type { MqttClient } from 'mqtt';
-import { nextMessage, type RawClient, useTestGateway } from './gateway.test-harness';
+import { expectEachLevelsFraming, nextMessage, type RawClient, useTestGateway } from './gateway.test-harness';
 
 describe('gateway PUBLISH / SUBSCRIBE', () => {
   const gw = useTestGateway();
@@ -244,44 +244,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
 
   it('forwards a QoS 0 PUBLISH from any protocol level to every level in its own framing [MQTT-3.3.1-9] [MQTT-3.3.4-3]', async () => {
     // the fast path hands subscribers of the publisher's framing its very packet; the others must still get theirs
-    const at = (version: 3 | 4 | 5, clientId: string): Promise<RawClient> => gw.connected(version, { clientId, ...(version === 3 ? { protocolId: 'MQIsdp' } : {}) });
-    const subscribers = {
-      v3: await at(3, 'sub-v3'),
-      v4: await raw(4, 'sub-v4'),
-      v5: await raw(5, 'sub-v5'),
-      v5WithId: await raw(5, 'sub-v5-id'),
-      v5Retained: await raw(5, 'sub-v5-rap'),
-    };
-    const subscribe = async (r: RawClient, extra: Partial<ISubscribePacket> = {}, rap = false): Promise<void> => {
-      r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'frames/+', qos: 1, rap }], ...extra } as ISubscribePacket);
-      expect((await r.next())?.cmd).toBe('suback');
-    };
-    await subscribe(subscribers.v3);
-    await subscribe(subscribers.v4);
-    await subscribe(subscribers.v5);
-    await subscribe(subscribers.v5WithId, { properties: { subscriptionIdentifier: 7 } });
-    await subscribe(subscribers.v5Retained, {}, true);
-    // a first byte of 5 would be read as a Properties length by a v5 client given v3.1.1 framing, and the other way round
-    const payload = Buffer.from([5, 0, 1, 2, 3]);
-    for (const version of [3, 4, 5] as const) {
-      const publisher = await at(version, `pub-v${version}`);
-      // the first PUBLISH to a topic asks auth (general path); the second takes the fast path with its packet
-      for (let n = 0; n < 2; n++) publisher.send({ cmd: 'publish', topic: `frames/${version}`, payload, qos: 0, retain: false, dup: false });
-      for (const [name, r] of Object.entries(subscribers)) {
-        for (let n = 0; n < 2; n++) {
-          const got = (await r.next()) as IPublishPacket;
-          expect({ name, cmd: got.cmd, topic: got.topic, qos: got.qos, retain: got.retain, payload: Buffer.from(got.payload) }).toEqual({
-            name,
-            cmd: 'publish',
-            topic: `frames/${version}`,
-            qos: 0,
-            retain: false,
-            payload,
-          });
-          expect(got.properties?.subscriptionIdentifier).toBe(name === 'v5WithId' ? 7 : undefined);
-        }
-      }
-    }
+    await expectEachLevelsFraming(gw.tg.port, gw.tg.port);
   });
 
   it('answers UNSUBSCRIBE per filter and stops delivering: 0x00, or 0x11 when no subscription existed', async () => {
