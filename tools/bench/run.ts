@@ -94,7 +94,9 @@ async function main(): Promise<void> {
     for (const broker of brokers) {
       const options: ScenarioOptions = { ...base, prefix: `${base.prefix}${scenario.replace(/-/g, '')}` };
       if (scenario === 'latency') {
-        const max = p2pMax.get(broker);
+        // one offered load for every broker, half of the reference peer's maximum (issue 6: p99 at half load vs
+        // Mosquitto's); a broker's own half when Mosquitto is not in the run
+        const max = p2pMax.get('mosquitto') ?? p2pMax.get(broker);
         options.latencyRate = fixedLatencyRate ?? (max ? Math.round(max / 2) : undefined);
         if (!options.latencyRate) {
           rows.push({ broker, failure: 'no p2p-q0 maximum to take half of' });
@@ -172,7 +174,8 @@ ${ratios}
   \`fanout\` 1 publisher → ${o.fanoutSubscribers} subscribers, QoS 0; \`p2p-q0\`/\`p2p-q1\`
   ${o.pairs} publisher/subscriber pairs, QoS 0/1; \`conn\` ${o.connections} idle connections
   (${o.concurrency} connects in flight); \`latency\` the p2p QoS 0 shape at a fixed
-  total rate, half of *that broker's* p2p-q0 maximum; \`persist-q1\` ${o.persistSessions} persistent
+  total rate, the same for every broker: half of Mosquitto's p2p-q0 maximum in the
+  same run (each broker's own half when Mosquitto is not in the run); \`persist-q1\` ${o.persistSessions} persistent
   QoS 1 subscribers (Clean Session 0) go offline, ${o.persistSessions} publishers queue ${o.persistPerSession} QoS 1
   messages for each (until the last PUBACK), then the subscribers return and
   drain their queues: rate = messages ÷ (fill + drain time), each message

@@ -282,10 +282,19 @@ export class Connection implements PacketSink {
     return this.state === 'connected' && !this.socket.destroyed && this.socket.writableLength < LIMITS.socketHighWaterMark;
   }
 
-  /** Writes `bytes` when the connection is writable (see writable) and says whether it did. */
-  writeIfWritable(bytes: Buffer): boolean {
+  /**
+   * Whether a QoS 0 message may be written now: not before the CONNACK
+   * [MQTT-3.2.0-1], nor once the socket holds as much unwritten as a message
+   * queue may (see LIMITS.socketHighWaterMark); otherwise it is dropped.
+   */
+  takesQos0(): boolean {
     const socket = this.socket;
-    if (this.state !== 'connected' || socket.destroyed || !socket.writable || socket.writableLength >= LIMITS.socketHighWaterMark) return false;
+    return this.state === 'connected' && !socket.destroyed && socket.writable && socket.writableLength < this.ctx.queueLimits.maxBytes;
+  }
+
+  /** Writes a QoS 0 message's `bytes` if it takesQos0, and says whether it did. */
+  writeIfWritable(bytes: Buffer): boolean {
+    if (!this.takesQos0()) return false;
     this.writeToSocket(bytes);
     return true;
   }

@@ -168,7 +168,7 @@ function sendTo(
  * alias, which leaves the client's mappings untouched.
  */
 function sendAliased(conn: Connection, aliases: OutboundTopicAliases, metrics: GatewayMetrics, message: Message, variant: PublishVariant): void {
-  if (!conn.writable()) {
+  if (!conn.takesQos0()) {
     metrics.dropped.inc();
     return;
   }

@@ -58,10 +58,14 @@ export const LIMITS = {
   /** An incoming QoS 2 id whose PUBREL does not come within this is forgotten (EMQX await_rel_timeout 300 s). */
   awaitingRelTimeoutMs: 300_000,
   /**
-   * Bytes a socket may hold unwritten before the gateway stops writing to it:
-   * past this QoS 0 is dropped and QoS 1 waits in the queue. One default max
-   * packet (1 MiB) so a legitimate large message still fits, while a client
-   * that stopped reading costs at most ~1 MiB of socket buffer plus its queue.
+   * Bytes a socket may hold unwritten before the gateway stops handing it
+   * QoS 1 and 2 messages, which then wait in the connection's queue. One
+   * default max packet (1 MiB) so a legitimate large message still fits.
+   * QoS 0 messages, which have no queue, are written until the socket holds
+   * as much as a queue may (`session.maxQueuedBytes`, 10 MiB by default) and
+   * dropped past it (Connection.writeIfWritable): a subscriber a burst
+   * outpaces for a moment keeps its messages (a NATS run of 1,024 arrives at
+   * once, docs/adr/0007), one that stopped reading costs a bounded buffer.
    */
   socketHighWaterMark: 1_048_576,
   /** Publish authorization decisions cached per connection; bounded so a client cycling topics cannot grow memory. */

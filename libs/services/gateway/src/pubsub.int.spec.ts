@@ -299,7 +299,7 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     const got = collectUntil(healthy, 'end');
     const pub = await client('pub', 4);
     const payload = Buffer.alloc(64 * 1024, 1);
-    const count = 200; // 12.5 MiB: far past the socket buffers and the 1 MiB high-water mark of the stalled client
+    const count = 400; // 25 MiB: far past the socket buffers and the 10 MiB a stalled client's QoS 0 may wait unwritten
     for (let i = 0; i < count; i++) await pub.publishAsync('flood', payload, { qos: 1 });
     await pub.publishAsync('end', '', { qos: 1 });
     expect(await got).toHaveLength(count);
