@@ -36,11 +36,11 @@ export function packRun(publishes: readonly { data: Uint8Array }[], from: number
 }
 
 /**
- * Calls `each` with every part of a run's payload, in order (views of
- * `payload`, not copies). Throws on a payload that is not a run, before
- * handing any part: a truncated run is refused whole.
+ * Calls `each` with every part of a run's payload, in order (Buffer views of
+ * `payload`, not copies: decoders take a Buffer as it is). Throws on a payload
+ * that is not a run, before handing any part: a truncated run is refused whole.
  */
-export function unpackRun(payload: Uint8Array, each: (part: Uint8Array) => void): void {
+export function unpackRun(payload: Uint8Array, each: (part: Buffer) => void): void {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   let at = 0;
   while (at < payload.length) {
@@ -53,7 +53,7 @@ export function unpackRun(payload: Uint8Array, each: (part: Uint8Array) => void)
   while (at < payload.length) {
     const start = at + RUN_PART_OVERHEAD;
     const end = start + view.getUint32(at);
-    each(payload.subarray(start, end));
+    each(Buffer.from(payload.buffer, payload.byteOffset + start, end - start));
     at = end;
   }
 }

@@ -179,10 +179,10 @@ export class NatsBus implements Bus {
             }
             return;
           }
+          // a Buffer view, made once: the decoders of every handler take a Buffer as it is
+          const data = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
           const message: BusMessage =
-            hdrs === undefined
-              ? { subject: msg.subject, data: msg.data }
-              : { subject: msg.subject, data: msg.data, headers: fromNatsHeaders(hdrs) };
+            hdrs === undefined ? { subject: msg.subject, data } : { subject: msg.subject, data, headers: fromNatsHeaders(hdrs) };
           this.handOver(handler, message, subject);
         },
       });

@@ -14,7 +14,7 @@ export class LocalMessage implements LazyPayload<Message> {
   ) {}
 
   encode(message: Message): Uint8Array {
-    return encodeMessage(message);
+    return encodeMessage(message, this.arrival);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Message } from '@mqp/model';
+import { encodePublish } from '@mqp/protocol';
 import { lazyMessage, messageFromBus, topicFromBus } from './local-message';
 import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival } from './message-envelope';
 import { queueGroups } from './subjects';
@@ -105,6 +106,11 @@ describe('message envelope', () => {
     // a Remaining Length of two bytes
     const long = { ...plain, payload: Buffer.alloc(300, 1) };
     expect(envelopeArrival(encodeMessage(long))?.bytes.subarray(0, 3).toString('hex')).toBe('30bd02');
+    // the packet the message arrived in gives the same envelope, copied whole when it is framed as the envelope is
+    const v4 = encodePublish({ topic: plain.topic, qos: 0, retain: false, protocolVersion: 4 }, plain.payload);
+    const v5 = encodePublish({ topic: plain.topic, qos: 0, retain: false, protocolVersion: 5 }, plain.payload);
+    expect(encodeMessage(plain, { bytes: v4, framing: 4 })).toEqual(encodeMessage(plain));
+    expect(encodeMessage(plain, { bytes: v5, framing: 5 })).toEqual(encodeMessage(plain));
     for (const other of [{ qos: 1 as const }, { retain: true }, { expiresAt: 2 }, { properties: { contentType: 'text/plain' } }]) {
       const message = { ...plain, ...other };
       expect(envelopeArrival(encodeMessage(message))).toBeUndefined();

@@ -40,29 +40,45 @@ export interface ArrivalPacket {
   readonly framing: 4 | 5;
 }
 
-export function encodeMessage(message: Message): Buffer {
+/**
+ * The envelope of `message`. `arrival`, the packet the message arrived in
+ * (see LocalMessage), may be given: an MQTT 3.1/3.1.1 one is the framed
+ * envelope's tail byte for byte, copied whole instead of written field by field.
+ */
+export function encodeMessage(message: Message, arrival?: ArrivalPacket): Buffer {
   // strings are measured, then written straight into the one buffer (no intermediate Buffer per field: hot path)
-  const { id, topic, payload } = message;
-  const idLength = utf8Length(id);
-  const topicLength = utf8Length(topic);
+  const idLength = utf8Length(message.id);
   const origin = originBytes(message.origin);
   const properties = message.properties && hasAny(message.properties) ? Buffer.from(JSON.stringify(toWire(message.properties)), 'utf8') : undefined;
+  const head = 2 + 2 + idLength + origin.length + 8 + (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0);
+  // an arrival is only ever the packet of a message that is framed (QoS 0, no RETAIN, no properties)
+  if (arrival?.framing === 4) {
+    const out = Buffer.allocUnsafe(head + arrival.bytes.length);
+    out.set(arrival.bytes, writeHead(out, message, FLAG_FRAMED, idLength, origin, properties));
+    return out;
+  }
+  const { topic, payload } = message;
+  const topicLength = utf8Length(topic);
   // the PUBLISH packet's Remaining Length: topic and payload (QoS 0 has no packet id)
   const remaining = 2 + topicLength + payload.length;
   const framed = message.qos === 0 && !message.retain && message.expiresAt === undefined && properties === undefined && remaining <= MAX_REMAINING_LENGTH;
-  let flags = message.qos & 0b11;
+  const out = Buffer.allocUnsafe(head + (framed ? fixedHeaderLength(remaining) : 0) + remaining);
+  let at = writeHead(out, message, framed ? FLAG_FRAMED : 0, idLength, origin, properties);
+  if (framed) at = writeQos0PublishHeader(out, at, remaining);
+  at = writeString(out, at, topic, topicLength);
+  out.set(payload, at);
+  return out;
+}
+
+/** Writes every field before the fixed header and topic; returns the offset after them. */
+function writeHead(out: Buffer, message: Message, framed: number, idLength: number, origin: Buffer, properties: Buffer | undefined): number {
+  let flags = (message.qos & 0b11) | framed;
   if (message.retain) flags |= FLAG_RETAIN;
   if (message.expiresAt !== undefined) flags |= FLAG_EXPIRES;
   if (properties) flags |= FLAG_PROPERTIES;
-  if (framed) flags |= FLAG_FRAMED;
-
-  const size =
-    2 + 2 + idLength + origin.length + 8 + (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0) +
-    (framed ? fixedHeaderLength(remaining) : 0) + remaining;
-  const out = Buffer.allocUnsafe(size);
   out[0] = VERSION;
   out[1] = flags;
-  let at = writeString(out, 2, id, idLength);
+  let at = writeString(out, 2, message.id, idLength);
   out.set(origin, at);
   at += origin.length;
   at = out.writeDoubleBE(message.createdAt, at);
@@ -71,39 +87,44 @@ export function encodeMessage(message: Message): Buffer {
     at = out.writeUInt32BE(properties.length, at);
     at += properties.copy(out, at);
   }
-  if (framed) at = writeQos0PublishHeader(out, at, remaining);
-  at = writeString(out, at, topic, topicLength);
-  out.set(payload, at);
-  return out;
+  return at;
 }
 
 export function decodeMessage(data: Uint8Array): Message {
-  return readingEnvelope(() => decode(bufferOf(data)));
-}
-
-/** Runs a read of envelope fields, reporting one that runs past the end of the bytes as a truncated envelope. */
-function readingEnvelope<T>(read: () => T): T {
   try {
-    return read();
+    return decode(bufferOf(data), data);
   } catch (err) {
-    // by name: Buffer's out-of-range errors may come from another realm than this module's classes (a test's vm)
-    if ((err as { name?: unknown } | null)?.name === 'RangeError') throw new Error('truncated message envelope', { cause: err });
-    throw err;
+    throw envelopeError(err);
   }
 }
 
-function decode(buf: Buffer): Message {
+/** A read past the end of the bytes, reported as a truncated envelope. */
+function envelopeError(err: unknown): unknown {
+  // by name: Buffer's out-of-range errors may come from another realm than this module's classes (a test's vm)
+  return (err as { name?: unknown } | null)?.name === 'RangeError' ? new Error('truncated message envelope', { cause: err }) : err;
+}
+
+/** The u16-length-prefixed string at `at`, through `last` when the field tends to repeat. */
+function stringAt(buf: Buffer, at: number, last?: LastString): string {
+  const end = at + 2 + buf.readUInt16BE(at);
+  if (end > buf.length) throw new Error('truncated message envelope');
+  return last === undefined ? utf8(buf, at + 2, end) : (last.read(buf, at + 2, end) as string);
+}
+
+/** The offset after the u16-length-prefixed string at `at`. */
+function afterString(buf: Buffer, at: number): number {
+  return at + 2 + buf.readUInt16BE(at);
+}
+
+function decode(buf: Buffer, data: Uint8Array): Message {
   const flags = flagsOf(buf);
   let at = 2;
-  const readString = (last?: LastString): string => {
-    const len = buf.readUInt16BE(at);
-    const s = last === undefined ? utf8(buf, at + 2, at + 2 + len) : (last.read(buf, at + 2, at + 2 + len) as string);
-    at += 2 + len;
-    return s;
-  };
-  const id = readString();
-  const clientId = readString(lastClientId);
-  const gatewayId = readString(lastGatewayId);
+  const id = stringAt(buf, at);
+  at = afterString(buf, at);
+  const clientId = stringAt(buf, at, lastClientId);
+  at = afterString(buf, at);
+  const gatewayId = stringAt(buf, at, lastGatewayId);
+  at = afterString(buf, at);
   const createdAt = buf.readDoubleBE(at);
   at += 8;
   let expiresAt: number | undefined;
@@ -118,7 +139,9 @@ function decode(buf: Buffer): Message {
     at += 4 + len;
   }
   if (flags & FLAG_FRAMED) at = afterFixedHeader(buf, at);
-  const topic = readString(lastTopic);
+  // a gateway reads the topic first (decodeMessageTopic), then the message: the topic is not compared again
+  const topic = data === topicRead.of ? topicRead.topic : stringAt(buf, at, lastTopic);
+  at = afterString(buf, at);
   if (at > buf.length) throw new Error('truncated message envelope');
   const message: Message = {
     id,
@@ -140,21 +163,30 @@ function decode(buf: Buffer): Message {
  * (docs/adr/0002) before paying for a full decode.
  */
 export function decodeMessageTopic(data: Uint8Array): string {
-  const buf = bufferOf(data);
-  return readingEnvelope(() => {
-    const topicAt = topicOffset(buf, flagsOf(buf));
-    const topicLength = buf.readUInt16BE(topicAt);
-    if (topicAt + 2 + topicLength > buf.length) throw new Error('truncated message envelope');
-    return lastTopic.read(buf, topicAt + 2, topicAt + 2 + topicLength) as string;
-  });
+  try {
+    const buf = bufferOf(data);
+    const topic = stringAt(buf, topicOffset(buf, flagsOf(buf)), lastTopic);
+    topicRead.of = data;
+    topicRead.topic = topic;
+    return topic;
+  } catch (err) {
+    throw envelopeError(err);
+  }
 }
+
+/** The envelope decodeMessageTopic read last, and its topic (envelopes are never changed once made). */
+const topicRead: { of: Uint8Array | undefined; topic: string } = { of: undefined, topic: '' };
 
 /** The MQTT 3.1.1 PUBLISH packet a framed envelope ends with (a view of `data`), or undefined when it has none. */
 export function envelopeArrival(data: Uint8Array): ArrivalPacket | undefined {
   const buf = bufferOf(data);
   const flags = flagsOf(buf);
   if ((flags & FLAG_FRAMED) === 0) return undefined;
-  return { bytes: buf.subarray(readingEnvelope(() => frameOffset(buf, flags))), framing: 4 };
+  try {
+    return { bytes: buf.subarray(frameOffset(buf, flags)), framing: 4 };
+  } catch (err) {
+    throw envelopeError(err);
+  }
 }
 
 function bufferOf(data: Uint8Array): Buffer {
@@ -169,7 +201,7 @@ function flagsOf(buf: Buffer): number {
 /** Where the fields after the origin and timestamps end: the fixed header of a framed envelope, else the topic. */
 function frameOffset(buf: Buffer, flags: number): number {
   let at = 2;
-  for (let field = 0; field < 3; field++) at += 2 + buf.readUInt16BE(at); // id, client id, gateway id
+  for (let field = 0; field < 3; field++) at = afterString(buf, at); // id, client id, gateway id
   at += 8;
   if (flags & FLAG_EXPIRES) at += 8;
   if (flags & FLAG_PROPERTIES) at += 4 + buf.readUInt32BE(at);
