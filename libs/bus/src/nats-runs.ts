@@ -49,11 +49,12 @@ export function unpackRun(payload: Uint8Array, each: (part: Buffer) => void): vo
     if (end > payload.length) throw new Error('truncated run: a part is longer than what is left');
     at = end;
   }
+  const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   at = 0;
-  while (at < payload.length) {
+  while (at < bytes.length) {
     const start = at + RUN_PART_OVERHEAD;
     const end = start + view.getUint32(at);
-    each(Buffer.from(payload.buffer, payload.byteOffset + start, end - start));
+    each(bytes.subarray(start, end));
     at = end;
   }
 }

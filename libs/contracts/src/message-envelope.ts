@@ -149,7 +149,7 @@ function decode(buf: Buffer, data: Uint8Array): Message {
     payload: buf.subarray(at),
     qos: (flags & 0b11) as QoS,
     retain: (flags & FLAG_RETAIN) !== 0,
-    origin: { clientId, gatewayId },
+    origin: originOf(clientId, gatewayId),
     createdAt,
   };
   if (expiresAt !== undefined) message.expiresAt = expiresAt;
@@ -279,6 +279,14 @@ function utf8(bytes: Buffer, start: number, end: number): string {
 const lastTopic = new LastString(utf8);
 const lastClientId = new LastString(utf8);
 const lastGatewayId = new LastString(utf8);
+
+/** The origin of the last envelope decoded, given again to the next of the same origin (never changed once made). */
+let lastOriginRead: MessageOrigin = { clientId: '', gatewayId: '' };
+
+function originOf(clientId: string, gatewayId: string): MessageOrigin {
+  if (clientId !== lastOriginRead.clientId || gatewayId !== lastOriginRead.gatewayId) lastOriginRead = { clientId, gatewayId };
+  return lastOriginRead;
+}
 
 function hasAny(p: MessageProperties): boolean {
   return Object.values(p).some((v) => v !== undefined);
