@@ -34,7 +34,7 @@ export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPubli
   // a packet read without mqtt-packet comes with its bytes, which local subscribers' QoS 0 copies may reuse
   const frame = (packet as Partial<PlainPublishPacket>).frame;
   const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: conn.protocolVersion === 5 ? 5 : 4 };
-  putOnBus(ctx, messageOf(ctx, conn, packet, Date.now()), true, false, arrival);
+  putOnBus(ctx, messageOf(ctx, conn, packet, conn.lastPacketAt), true, false, arrival);
   return true;
 }
 
