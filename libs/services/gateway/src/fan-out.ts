@@ -121,6 +121,34 @@ export function fanOut(
   }
 }
 
+/**
+ * The whole delivery of a QoS 0 message that arrived as `arrival` (no RETAIN,
+ * properties or expiry: see ArrivalPacket) to subscriptions of distinct
+ * clients, when each client takes that packet as it is: of the packet's
+ * framing, without No Local [MQTT-3.8.3-3], a subscription identifier
+ * [MQTT-3.3.4-3] or topic aliases, and no trace to carry on. The message is
+ * then never decoded or serialized; false, having sent nothing, otherwise
+ * (fanOut delivers it). Each client gets the packet at QoS 0, whatever it was
+ * granted [MQTT-3.8.4-8], subject to its Maximum Packet Size [MQTT-3.1.2-24].
+ */
+export function forwardArrival(metrics: GatewayMetrics, arrival: ArrivalPacket, headers: BusHeaders | undefined, subs: readonly ClientSubscription[]): boolean {
+  if (headers !== undefined && tracingEnabled()) return false;
+  for (let i = 0; i < subs.length; i++) {
+    const sub = subs[i] as ClientSubscription;
+    const conn = sub.connection;
+    if (sub.noLocal || sub.subscriptionId !== undefined || conn.topicAliasesOut !== undefined) return false;
+    if ((conn.protocolVersion === 5 ? 5 : 4) !== arrival.framing) return false;
+  }
+  const bytes = arrival.bytes;
+  for (let i = 0; i < subs.length; i++) {
+    const conn = (subs[i] as ClientSubscription).connection;
+    if (!conn.acceptsMessages) continue;
+    if (bytes.length <= conn.maxOutgoingPacketSize && conn.writeIfWritable(bytes)) metrics.delivered.inc();
+    else metrics.dropped.inc();
+  }
+  return true;
+}
+
 /** [MQTT-3.3.1-8] a retained message sent because of a new subscription has RETAIN set, at min(message QoS, granted QoS). */
 export function sendRetained(conn: Connection, metrics: GatewayMetrics, message: Message, granted: QoS, subscriptionId?: number): void {
   const now = Date.now();

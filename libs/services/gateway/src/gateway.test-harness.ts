@@ -334,6 +334,88 @@ export async function expectEachLevelsFraming(subscriberPort: number, publisherP
   }
 }
 
+/**
+ * A gateway may deliver a QoS 0 message as the very packet it arrived in when every subscriber of its filter takes
+ * that packet as it is; these cases, each on a filter of its own between `subscriberPort` and `publisherPort`,
+ * check it gives each client what the protocol says:
+ * - a v3.1 and a v3.1.1 client granted QoS 1 and QoS 0 get a v3.1/v3.1.1 publisher's packets, at QoS 0 [MQTT-3.8.4-8];
+ * - two v5 clients get a v5 publisher's;
+ * - each of them still gets its own level's packet from a publisher of the other;
+ * - a v5 client subscribed with No Local does not get its own [MQTT-3.8.3-3], and gets another client's (a v5
+ *   observer on the same filter gets both);
+ * - a v5 client with a Maximum Packet Size of 64 gets the small packets and not the large ones [MQTT-3.1.2-24].
+ * Each PUBLISH is sent twice: the first asks auth, the second takes the fast path with its packet.
+ */
+export async function expectForwardedPackets(subscriberPort: number, publisherPort: number): Promise<void> {
+  const clients: RawClient[] = [];
+  const at = async (port: number, version: 3 | 4 | 5, clientId: string, connect: Partial<IConnectPacket> = {}): Promise<RawClient> => {
+    const client = await RawClient.connected(port, version, { clientId, ...(version === 3 ? { protocolId: 'MQIsdp' } : {}), ...connect });
+    clients.push(client);
+    return client;
+  };
+  const subscribe = async (r: RawClient, topic: string, qos: 0 | 1, nl = false): Promise<void> => {
+    r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos, nl }] } as ISubscribePacket);
+    expect((await r.next())?.cmd).toBe('suback');
+  };
+  const publishTwice = (r: RawClient, topic: string, payload: Buffer): void => {
+    for (let n = 0; n < 2; n++) r.send({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false });
+  };
+  /** The payloads `r` gets on `filter`'s topics until the `end` marker its own last publish sends after them. */
+  const received = async (r: RawClient, end: string): Promise<string[]> => {
+    const got: string[] = [];
+    for (;;) {
+      const p = (await r.next()) as IPublishPacket | undefined;
+      if (p === undefined) throw new Error('connection closed');
+      expect({ cmd: p.cmd, qos: p.qos, retain: p.retain }).toEqual({ cmd: 'publish', qos: 0, retain: false });
+      const payload = Buffer.from(p.payload).toString();
+      if (payload === end) return got;
+      got.push(`${p.topic}:${payload}`);
+    }
+  };
+  try {
+    const v3 = await at(subscriberPort, 3, 'fw-v3');
+    const v4 = await at(subscriberPort, 4, 'fw-v4');
+    await subscribe(v3, 'same4/+', 1);
+    await subscribe(v4, 'same4/+', 0);
+    const v5a = await at(subscriberPort, 5, 'fw-v5a');
+    const v5b = await at(subscriberPort, 5, 'fw-v5b');
+    await subscribe(v5a, 'same5/+', 1);
+    await subscribe(v5b, 'same5/+', 0);
+    const self = await at(publisherPort, 5, 'fw-self');
+    await subscribe(self, 'self/+', 0, true);
+    const observer = await at(subscriberPort, 5, 'fw-observer');
+    await subscribe(observer, 'self/+', 0);
+    const small = await at(subscriberPort, 5, 'fw-small', { properties: { maximumPacketSize: 64 } });
+    await subscribe(small, 'small/+', 0);
+
+    const p3 = await at(publisherPort, 3, 'fw-p3');
+    const p4 = await at(publisherPort, 4, 'fw-p4');
+    const p5 = await at(publisherPort, 5, 'fw-p5');
+    /** What each of `subscribers` gets of `payload` sent twice, then the end marker, by `publisher` (one client's order is kept). */
+    const deliveries = async (publisher: RawClient, topic: string, payload: Buffer, subscribers: RawClient[]): Promise<string[][]> => {
+      publishTwice(publisher, topic, payload);
+      publisher.send({ cmd: 'publish', topic, payload: Buffer.from('end'), qos: 0, retain: false, dup: false });
+      return Promise.all(subscribers.map((r) => received(r, 'end')));
+    };
+    expect(await deliveries(p3, 'same4/a', Buffer.from('from3'), [v3, v4])).toEqual([['same4/a:from3', 'same4/a:from3'], ['same4/a:from3', 'same4/a:from3']]);
+    expect(await deliveries(p4, 'same4/a', Buffer.from('from4'), [v3, v4])).toEqual([['same4/a:from4', 'same4/a:from4'], ['same4/a:from4', 'same4/a:from4']]);
+    expect(await deliveries(p5, 'same5/a', Buffer.from('from5'), [v5a, v5b])).toEqual([['same5/a:from5', 'same5/a:from5'], ['same5/a:from5', 'same5/a:from5']]);
+    // the other framing: each client still gets a packet of its own level
+    expect(await deliveries(p4, 'same5/a', Buffer.from('from4'), [v5a, v5b])).toEqual([['same5/a:from4', 'same5/a:from4'], ['same5/a:from4', 'same5/a:from4']]);
+    expect(await deliveries(p5, 'same4/a', Buffer.from('from5'), [v3, v4])).toEqual([['same4/a:from5', 'same4/a:from5'], ['same4/a:from5', 'same4/a:from5']]);
+    // its own, end marker included, reach only the observer, which shows they were handled before the others' come
+    expect(await deliveries(self, 'self/a', Buffer.from('mine'), [observer])).toEqual([['self/a:mine', 'self/a:mine']]);
+    expect(await deliveries(p5, 'self/a', Buffer.from('theirs'), [self, observer])).toEqual([
+      ['self/a:theirs', 'self/a:theirs'],
+      ['self/a:theirs', 'self/a:theirs'],
+    ]);
+    publishTwice(p5, 'small/a', Buffer.alloc(100, 0x61));
+    expect(await deliveries(p5, 'small/a', Buffer.from('fits'), [small])).toEqual([['small/a:fits', 'small/a:fits']]);
+  } finally {
+    for (const c of clients) c.destroy();
+  }
+}
+
 /** Connects over any URL (mqtts://, wss://) and reports a refusal as a value, so tests can assert either outcome. */
 export function tryConnect(url: string, options: IClientOptions): Promise<{ client?: MqttClient; error?: Error }> {
   return new Promise((resolve) => {

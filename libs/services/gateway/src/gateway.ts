@@ -10,7 +10,7 @@ import { Connection, type ConnectionHooks } from './connection';
 import { withDeadline } from './deadline';
 import { DeadlineWheel } from './deadline-wheel';
 import { dispatch } from './dispatcher';
-import { fanOut } from './fan-out';
+import { fanOut, forwardArrival } from './fan-out';
 import type { OutboundPublish } from './outbound-queue';
 import type { GatewayContext } from './gateway-context';
 import { createGatewayEvents } from './gateway.events';
@@ -106,6 +106,7 @@ export class Gateway {
           (message, headers, member, group) => fanOut(metrics, message, headers, [member], undefined, group),
           () => metrics.dropped.inc(),
         ),
+        (arrival, headers, subs) => forwardArrival(metrics, arrival, headers, subs),
       ),
       maxSessionExpiry: deps.config.session.maxExpiryInterval,
       startedAt,

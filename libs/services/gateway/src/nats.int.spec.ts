@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { NatsBus } from '@mqp/bus';
 import { silentLogger } from '@mqp/runtime';
 import type { MqttClient } from 'mqtt';
-import { closeClient, connectClient, expectEachLevelsFraming, startTestGateway, type TestGateway } from './gateway.test-harness';
+import { closeClient, connectClient, expectEachLevelsFraming, expectForwardedPackets, startTestGateway, type TestGateway } from './gateway.test-harness';
 
 /**
  * Distributed mode: two gateways, each with its own NATS connection, one
@@ -76,6 +76,10 @@ describe('gateways over NATS', () => {
   it('forwards a QoS 0 PUBLISH across gateways to every level in its own framing [MQTT-3.3.1-9] [MQTT-3.3.4-3]', async () => {
     // the envelope on NATS carries the message's MQTT 3.1.1 packet, which the receiving gateway may write as it is
     await expectEachLevelsFraming(gwB.port, gwA.port);
+  });
+
+  it('delivers a QoS 0 message across gateways as the packet its envelope carries only as each client may take it [MQTT-3.8.3-3] [MQTT-3.1.2-24]', async () => {
+    await expectForwardedPackets(gwB.port, gwA.port);
   });
 });
 

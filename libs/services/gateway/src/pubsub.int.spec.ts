@@ -1,7 +1,7 @@
 import { encodeMessage, subjects } from '@mqp/contracts';
 import type { IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, IUnsubackPacket } from 'mqtt-packet';
 import type { MqttClient } from 'mqtt';
-import { expectEachLevelsFraming, nextMessage, type RawClient, useTestGateway } from './gateway.test-harness';
+import { expectEachLevelsFraming, expectForwardedPackets, nextMessage, type RawClient, useTestGateway } from './gateway.test-harness';
 
 describe('gateway PUBLISH / SUBSCRIBE', () => {
   const gw = useTestGateway();
@@ -245,6 +245,10 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
   it('forwards a QoS 0 PUBLISH from any protocol level to every level in its own framing [MQTT-3.3.1-9] [MQTT-3.3.4-3]', async () => {
     // the fast path hands subscribers of the publisher's framing its very packet; the others must still get theirs
     await expectEachLevelsFraming(gw.tg.port, gw.tg.port);
+  });
+
+  it('delivers a QoS 0 message as the packet it arrived in only as each client may take it [MQTT-3.8.3-3] [MQTT-3.1.2-24] [MQTT-3.8.4-8]', async () => {
+    await expectForwardedPackets(gw.tg.port, gw.tg.port);
   });
 
   it('answers UNSUBSCRIBE per filter and stops delivering: 0x00, or 0x11 when no subscription existed', async () => {

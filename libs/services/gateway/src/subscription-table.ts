@@ -25,6 +25,13 @@ interface FilterEntry {
 
 export type DeliverFn = (message: Message, headers: BusHeaders | undefined, subscriptions: readonly ClientSubscription[], arrival: ArrivalPacket | undefined) => void;
 
+/**
+ * Delivers a QoS 0 message as the packet it arrived in, to subscriptions of distinct clients, when each of them
+ * takes that packet as it is; false, having sent nothing, when one does not (the message is then decoded and
+ * delivered by DeliverFn).
+ */
+export type ForwardFn = (arrival: ArrivalPacket, headers: BusHeaders | undefined, subscriptions: readonly ClientSubscription[]) => boolean;
+
 /** Topics whose matching entries are remembered; beyond it the memo starts over (a burst of distinct topics must not grow memory). */
 const MATCH_MEMO_LIMIT = 10_000;
 
@@ -75,6 +82,7 @@ export class SubscriptionTable {
     private readonly deliver: DeliverFn,
     /** Where shared subscriptions (`sub.share`) go: a separate kind, outside the lowest-entry rule. */
     private readonly shared?: SharedSubscriptions,
+    private readonly forward?: ForwardFn,
   ) {}
 
   /** Distinct filters held (= bus subscriptions, counting `a/#` as one). */
@@ -179,15 +187,18 @@ export class SubscriptionTable {
       let lowest: FilterEntry | undefined;
       for (const e of matching) if (e.active && (lowest === undefined || e.seq < lowest.seq)) lowest = e;
       if (lowest !== via) return;
-      const message = messageFromBus(busMessage);
-      // one matching filter (a device's own topic) needs no list of its own: its entry's list is handed on
-      let subs: readonly ClientSubscription[] = (via.subscriberList ??= [...via.subscribers.values()]);
-      if (matching.length > 1) {
-        const all: ClientSubscription[] = [];
-        for (const e of matching) if (e.active) for (const s of e.subscribers.values()) all.push(s);
-        subs = all;
+      const arrival = arrivalFromBus(busMessage);
+      // one matching filter (a device's own topic) needs no list of its own: its entry's list is handed on, and its
+      // subscriptions are of distinct clients, so a message that arrived as a packet may go on as that packet
+      if (matching.length === 1) {
+        const subs = (via.subscriberList ??= [...via.subscribers.values()]);
+        if (arrival !== undefined && this.forward?.(arrival, busMessage.headers, subs) === true) return;
+        this.deliver(messageFromBus(busMessage), busMessage.headers, subs, arrival);
+        return;
       }
-      this.deliver(message, busMessage.headers, subs, arrivalFromBus(busMessage));
+      const all: ClientSubscription[] = [];
+      for (const e of matching) if (e.active) for (const s of e.subscribers.values()) all.push(s);
+      this.deliver(messageFromBus(busMessage), busMessage.headers, all, arrival);
     } catch (err) {
       this.logger.warn('message from bus not delivered', { subject: busMessage.subject, error: err });
     }
