@@ -40,6 +40,11 @@ export interface ArrivalPacket {
   readonly framing: 4 | 5;
 }
 
+/** The PUBLISH framing of a client of `protocolVersion`: 3.1 and 3.1.1 share one (see ArrivalPacket). */
+export function framingOf(protocolVersion: number): 4 | 5 {
+  return protocolVersion === 5 ? 5 : 4;
+}
+
 /**
  * The envelope of `message`. `arrival`, the packet the message arrived in
  * (see LocalMessage), may be given: an MQTT 3.1/3.1.1 one is the framed

@@ -1,5 +1,5 @@
 import type { BusHeaders } from '@mqp/bus';
-import type { ArrivalPacket } from '@mqp/contracts';
+import { framingOf, type ArrivalPacket } from '@mqp/contracts';
 import type { Message, QoS } from '@mqp/model';
 import { contextWithSpan, extractHeaders, SpanKind, traceparentOf, tracer, tracingEnabled } from '@mqp/telemetry';
 import type { ClientSubscription, Connection } from './connection';
@@ -137,7 +137,7 @@ export function forwardArrival(metrics: GatewayMetrics, arrival: ArrivalPacket, 
     const sub = subs[i] as ClientSubscription;
     const conn = sub.connection;
     if (sub.noLocal || sub.subscriptionId !== undefined || conn.topicAliasesOut !== undefined) return false;
-    if ((conn.protocolVersion === 5 ? 5 : 4) !== arrival.framing) return false;
+    if (framingOf(conn.protocolVersion) !== arrival.framing) return false;
   }
   const bytes = arrival.bytes;
   for (let i = 0; i < subs.length; i++) {

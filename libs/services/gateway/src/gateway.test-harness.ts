@@ -252,7 +252,8 @@ export class RawClient {
   /** Opens a socket and completes CONNECT/CONNACK. */
   static async connected(port: number, protocolVersion: 3 | 4 | 5 = 4, connect: Partial<IConnectPacket> = {}): Promise<RawClient> {
     const raw = await RawClient.open(port, protocolVersion);
-    raw.send({ cmd: 'connect', protocolVersion, protocolId: 'MQTT', clientId: `raw-${Math.random().toString(36).slice(2)}`, clean: true, keepalive: 0, ...connect } as Packet);
+    // MQTT 3.1 names its protocol MQIsdp [MQTT-3.1.2-1]
+    raw.send({ cmd: 'connect', protocolVersion, protocolId: protocolVersion === 3 ? 'MQIsdp' : 'MQTT', clientId: `raw-${Math.random().toString(36).slice(2)}`, clean: true, keepalive: 0, ...connect } as Packet);
     const connack = await raw.next();
     if (connack?.cmd !== 'connack') throw new Error(`expected CONNACK, got ${connack?.cmd}`);
     return raw;
@@ -279,6 +280,24 @@ export class RawClient {
   }
 }
 
+/** Raw clients past their CONNACK, made by `at`, all closed by `destroyAll`. */
+function rawClients(): {
+  at: (port: number, version: 3 | 4 | 5, clientId: string, connect?: Partial<IConnectPacket>) => Promise<RawClient>;
+  destroyAll: () => void;
+} {
+  const clients: RawClient[] = [];
+  return {
+    at: async (port, version, clientId, connect = {}) => {
+      const client = await RawClient.connected(port, version, { clientId, ...connect });
+      clients.push(client);
+      return client;
+    },
+    destroyAll: () => {
+      for (const c of clients) c.destroy();
+    },
+  };
+}
+
 /**
  * QoS 0 PUBLISH packets of MQTT 3.1, 3.1.1 and 5.0 publishers on `publisherPort`, each sent twice (the first asks
  * auth, the second takes the fast path), reach subscribers of every level on `subscriberPort` in the subscriber's
@@ -287,12 +306,7 @@ export class RawClient {
  * first byte as a Properties length.
  */
 export async function expectEachLevelsFraming(subscriberPort: number, publisherPort: number): Promise<void> {
-  const clients: RawClient[] = [];
-  const at = async (port: number, version: 3 | 4 | 5, clientId: string): Promise<RawClient> => {
-    const client = await RawClient.connected(port, version, { clientId, ...(version === 3 ? { protocolId: 'MQIsdp' } : {}) });
-    clients.push(client);
-    return client;
-  };
+  const { at, destroyAll } = rawClients();
   try {
     const subscribers = {
       v3: await at(subscriberPort, 3, 'sub-v3'),
@@ -330,7 +344,7 @@ export async function expectEachLevelsFraming(subscriberPort: number, publisherP
       }
     }
   } finally {
-    for (const c of clients) c.destroy();
+    destroyAll();
   }
 }
 
@@ -347,12 +361,7 @@ export async function expectEachLevelsFraming(subscriberPort: number, publisherP
  * Each PUBLISH is sent twice: the first asks auth, the second takes the fast path with its packet.
  */
 export async function expectForwardedPackets(subscriberPort: number, publisherPort: number): Promise<void> {
-  const clients: RawClient[] = [];
-  const at = async (port: number, version: 3 | 4 | 5, clientId: string, connect: Partial<IConnectPacket> = {}): Promise<RawClient> => {
-    const client = await RawClient.connected(port, version, { clientId, ...(version === 3 ? { protocolId: 'MQIsdp' } : {}), ...connect });
-    clients.push(client);
-    return client;
-  };
+  const { at, destroyAll } = rawClients();
   const subscribe = async (r: RawClient, topic: string, qos: 0 | 1, nl = false): Promise<void> => {
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos, nl }] } as ISubscribePacket);
     expect((await r.next())?.cmd).toBe('suback');
@@ -412,7 +421,7 @@ export async function expectForwardedPackets(subscriberPort: number, publisherPo
     publishTwice(p5, 'small/a', Buffer.alloc(100, 0x61));
     expect(await deliveries(p5, 'small/a', Buffer.from('fits'), [small])).toEqual([['small/a:fits', 'small/a:fits']]);
   } finally {
-    for (const c of clients) c.destroy();
+    destroyAll();
   }
 }
 

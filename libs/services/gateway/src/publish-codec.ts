@@ -1,5 +1,5 @@
 import type { Message, MessageProperties, ProtocolVersion, QoS, UserProperty } from '@mqp/model';
-import type { ArrivalPacket } from '@mqp/contracts';
+import { framingOf, type ArrivalPacket } from '@mqp/contracts';
 import { encodePublish } from '@mqp/protocol';
 import { generate, type IPublishPacket, type UserProperties } from 'mqtt-packet';
 
@@ -106,7 +106,7 @@ function isArrivalVariant(variant: PublishVariant, arrival: ArrivalPacket): bool
     variant.subscriptionIds === undefined &&
     variant.topicAlias === undefined &&
     variant.traceparent === undefined &&
-    (variant.protocolVersion === 5 ? 5 : 4) === arrival.framing
+    framingOf(variant.protocolVersion) === arrival.framing
   );
 }
 

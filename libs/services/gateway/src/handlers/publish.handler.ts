@@ -1,5 +1,5 @@
 import { newId, type Message } from '@mqp/model';
-import type { ArrivalPacket } from '@mqp/contracts';
+import { framingOf, type ArrivalPacket } from '@mqp/contracts';
 import { ReasonCode, type PlainPublishPacket } from '@mqp/protocol';
 import { tracingEnabled } from '@mqp/telemetry';
 import { isUtf8 } from 'node:buffer';
@@ -33,7 +33,7 @@ export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPubli
   if (!conn.isValidatedTopic(packet.topic)) return false;
   // a packet read without mqtt-packet comes with its bytes, which local subscribers' QoS 0 copies may reuse
   const frame = (packet as Partial<PlainPublishPacket>).frame;
-  const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: conn.protocolVersion === 5 ? 5 : 4 };
+  const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: framingOf(conn.protocolVersion) };
   putOnBus(ctx, messageOf(ctx, conn, packet, conn.lastPacketAt), true, false, arrival);
   return true;
 }
