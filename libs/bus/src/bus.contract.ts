@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@mqp/model';
-import type { Bus, BusHandler, BusMessage } from './bus.port';
+import type { Bus, BusHandler, BusMessage, InPlacePayload } from './bus.port';
 
 export interface BusUnderTest {
   bus: Bus;
@@ -207,6 +207,17 @@ export function describeBusContract(name: string, factory: () => Promise<BusUnde
       }
     });
 
+    it('a lazy payload that can write itself in place arrives as its bytes, alone and within a burst of plain ones, in order', async () => {
+      const got = collector();
+      bus.subscribe(`${prefix}.inplace`, got.handler);
+      await bus.flush();
+      second.publish(`${prefix}.inplace`, inPlacePayload('alone'));
+      await second.flush();
+      await got.count(1);
+      for (const p of [bytes('a'), inPlacePayload('b'), inPlacePayload(''), bytes('c'), inPlacePayload('d')]) second.publish(`${prefix}.inplace`, p);
+      expect((await got.count(6)).map((m) => text(m?.data))).toEqual(['alone', 'a', 'b', '', 'c', 'd']);
+    });
+
     it('a queue group gets each message exactly once while a plain subscription gets them all', async () => {
       const group = collector();
       const perMember = [0, 0];
@@ -354,5 +365,15 @@ function collector(): Collector {
       if (messages.length >= n) return Promise.resolve(messages.slice(0, n));
       return new Promise((resolve) => waiters.push({ n, resolve }));
     },
+  };
+}
+
+/** A lazy payload that can also measure itself and write itself into a buffer it is given (LazyPayload.encodeInto). */
+export function inPlacePayload(value: string, calls: { encode: number; encodeInto: number } = { encode: 0, encodeInto: 0 }): InPlacePayload<string> {
+  return {
+    value,
+    encode: (v) => (calls.encode++, bytes(v)),
+    encodedLength: () => bytes(value).length,
+    encodeInto: (out, at) => (calls.encodeInto++, out.set(bytes(value), at), at + bytes(value).length),
   };
 }

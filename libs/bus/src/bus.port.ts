@@ -18,9 +18,24 @@ export type BusHeaders = Record<string, string>;
 export interface LazyPayload<T = unknown> {
   readonly value: T;
   encode(value: T): Uint8Array;
+  /**
+   * Optional, together: the length of the encoding, and writing it at `at` of
+   * `out` (returns the offset after it). A bus that packs several payloads
+   * into one message (NatsBus's runs) writes them in place, instead of
+   * encoding each into a buffer of its own and copying it again.
+   */
+  encodedLength?(): number;
+  encodeInto?(out: Buffer, at: number): number;
 }
 
 export type BusPayload = Uint8Array | LazyPayload;
+
+/** A lazy payload that can measure itself and write itself in place. */
+export type InPlacePayload<T = unknown> = Required<LazyPayload<T>>;
+
+export function writesInPlace(payload: BusPayload): payload is InPlacePayload {
+  return !(payload instanceof Uint8Array) && payload.encodedLength !== undefined && payload.encodeInto !== undefined;
+}
 
 /** The bytes of a payload, encoding a lazy one now. */
 export function payloadBytes(payload: BusPayload): Uint8Array {

@@ -3,7 +3,7 @@ import { createLogger, silentLogger } from '@mqp/runtime';
 import { freePort, startNatsServer, until, type NatsServerHandle } from '@mqp/testing';
 import type { BusMessage, BusState } from './bus.port';
 import { NatsBus } from './nats.bus';
-import { describeBusContract } from './testing';
+import { describeBusContract, inPlacePayload } from './testing';
 
 describe('NatsBus on a real nats-server', () => {
   let server: NatsServerHandle;
@@ -144,6 +144,23 @@ describe('NatsBus on a real nats-server', () => {
       ]);
       await until('6 messages', () => got.length === 6, 5_000);
       expect(got).toEqual(['a1', 'b1', 'a2', 'a3', 'a4x', 'b2']);
+    });
+
+    it('writes lazy payloads straight into the run buffer (encodeInto), a run of one too; one with headers is encoded whole', async () => {
+      const watch = await rawWatch('runs.lazy');
+      const got: string[] = [];
+      bus.subscribe('runs.lazy.*', (m) => {
+        if (!m.subject.endsWith('.end')) got.push(`${Buffer.from(m.data).toString()}${m.headers?.['h'] ?? ''}`);
+      });
+      await bus.flush();
+      const calls = { encode: 0, encodeInto: 0 };
+      for (const value of ['1', '2', '3']) bus.publish('runs.lazy.a', inPlacePayload(value, calls));
+      bus.publish('runs.lazy.b', inPlacePayload('4', calls));
+      bus.publish('runs.lazy.b', inPlacePayload('5', calls), { h: 'x' });
+      expect((await watch.ended()).map((m) => m.run)).toEqual(['3', undefined, undefined]);
+      expect(calls).toEqual({ encode: 1, encodeInto: 4 });
+      await until('5 messages', () => got.length === 5, 5_000);
+      expect(got).toEqual(['1', '2', '3', '4', '5x']);
     });
 
     it('keeps a run within max_payload: a turn of publishes larger than it goes out as several runs, all delivered', async () => {

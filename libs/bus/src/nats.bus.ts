@@ -1,8 +1,8 @@
 import { InvalidArgumentError, ServiceUnavailableError } from '@mqp/model';
 import { createLogger, type Logger } from '@mqp/runtime';
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Status, type Subscription } from 'nats';
-import { payloadBytes, type Bus, type BusHandler, type BusHeaders, type BusMessage, type BusPayload, type BusState, type BusSubscription, type SubscribeOptions } from './bus.port';
-import { packRun, RUN_HEADER, RUN_MAX_PARTS, RUN_PART_OVERHEAD, unpackRun } from './nats-runs';
+import { payloadBytes, writesInPlace, type Bus, type BusHandler, type BusHeaders, type BusMessage, type BusPayload, type BusState, type BusSubscription, type SubscribeOptions } from './bus.port';
+import { RUN_HEADER, RunWriter, unpackRun, type ClosedRun } from './nats-runs';
 import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from './subject';
 
 export interface NatsBusOptions {
@@ -45,52 +45,40 @@ export class NatsBus implements Bus {
    * once per microtask checkpoint, i.e. once per socket read on our side; a gateway reading 100 publisher sockets paid
    * one write syscall per read (60 % of its CPU in split p2p). Everything else that reaches the wire (subscribe,
    * unsubscribe, flush, close) sends these first, so the order of commands on the connection is unchanged.
+   * Publishes without headers are written into runs as they come (nats-runs.ts); one with headers stands alone.
    */
   private batch: QueuedPublish[] = [];
+  private readonly runs = new RunWriter();
   /** The subject of the last publish, which passed assertPublishSubject. */
   private lastSubject: string | undefined;
   private batchScheduled = false;
   private readonly sendBatch = (): void => {
     this.batchScheduled = false;
+    this.closeRun();
     const batch = this.batch;
     if (batch.length === 0) return;
     this.batch = [];
     let dropped = 0;
     let lastError: unknown;
-    for (let from = 0; from < batch.length; ) {
-      const to = this.runEnd(batch, from);
-      const { subject, data, headers } = batch[from] as QueuedPublish;
+    for (const { subject, data, parts, headers } of batch) {
       try {
-        if (to - from > 1) this.nc.publish(subject, packRun(batch, from, to), { headers: runHeaders(to - from) });
+        if (parts > 1) this.nc.publish(subject, data, { headers: runHeaders(parts) });
         else if (headers === undefined) this.nc.publish(subject, data);
         else this.nc.publish(subject, data, { headers });
       } catch (err) {
         // closed since it was queued: settle() rejects for the callers that wait on delivery
-        dropped += to - from;
+        dropped += parts;
         lastError = err;
       }
-      from = to;
     }
     // one line per batch, not one per message: a connection that closed under a burst fails all of it
     if (dropped > 0) this.logger.warn('NATS publishes dropped', { dropped, error: lastError });
   };
 
-  /** Where the run that starts at `from` ends (exclusive): see nats-runs.ts; a publish with headers stands alone. */
-  private runEnd(batch: readonly QueuedPublish[], from: number): number {
-    const first = batch[from] as QueuedPublish;
-    if (first.headers !== undefined) return from + 1;
-    // the run header and the HPUB line take well under 1 KB of max_payload
-    const room = (this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - 1024;
-    let size = RUN_PART_OVERHEAD + first.data.length;
-    let to = from + 1;
-    while (to < batch.length && to - from < RUN_MAX_PARTS) {
-      const next = batch[to] as QueuedPublish;
-      if (next.headers !== undefined || next.subject !== first.subject) break;
-      size += RUN_PART_OVERHEAD + next.data.length;
-      if (size > room) break;
-      to++;
-    }
-    return to;
+  /** Queues the open run, if any. */
+  private closeRun(): void {
+    const run = this.runs.close();
+    if (run !== undefined) this.batch.push(run);
   }
 
   private constructor(
@@ -138,13 +126,25 @@ export class NatsBus implements Bus {
       assertPublishSubject(subject);
       this.lastSubject = subject;
     }
-    const data = payloadBytes(payload);
     // what nats.js would refuse at once is refused here, before the publish is queued
     if (this.nc.isClosed() || this.nc.isDraining()) throw new ServiceUnavailableError(`publish to ${subject} failed: the bus is closed`);
+    // a payload that can write itself in place is only measured here, and written straight into its run
+    const inPlace = writesInPlace(payload) ? payload : undefined;
+    const data = inPlace === undefined ? payloadBytes(payload) : undefined;
+    const length = inPlace !== undefined ? inPlace.encodedLength() : (data as Uint8Array).length;
     const maxPayload = this.nc.info?.max_payload;
-    if (maxPayload !== undefined && data.length > maxPayload) throw new InvalidArgumentError(`publish to ${subject}: ${data.length} bytes exceed the NATS max_payload of ${maxPayload}`);
-    // No header object on the hot path unless the caller gave headers.
-    this.batch.push({ subject, data, headers: headers === undefined ? undefined : toNatsHeaders(headers) });
+    if (maxPayload !== undefined && length > maxPayload) throw new InvalidArgumentError(`publish to ${subject}: ${length} bytes exceed the NATS max_payload of ${maxPayload}`);
+    if (headers !== undefined) {
+      this.closeRun();
+      this.batch.push({ subject, data: data ?? payloadBytes(payload), parts: 1, headers: toNatsHeaders(headers) });
+    } else {
+      // the run header and the HPUB line take well under 1 KB of max_payload
+      if (!this.runs.extends(subject, length, (maxPayload ?? DEFAULT_MAX_PAYLOAD) - 1024)) {
+        this.closeRun();
+        this.runs.begin(subject);
+      }
+      this.runs.write(inPlace ?? (data as Uint8Array), length);
+    }
     if (!this.batchScheduled) {
       this.batchScheduled = true;
       setImmediate(this.sendBatch);
@@ -332,10 +332,9 @@ export class NatsBus implements Bus {
   }
 }
 
-interface QueuedPublish {
-  subject: string;
-  data: Uint8Array;
-  headers: MsgHdrs | undefined;
+/** A run, or a publish with headers (parts 1): never part of a run. */
+interface QueuedPublish extends ClosedRun {
+  readonly headers?: MsgHdrs | undefined;
 }
 
 /** The NATS server default, for the moment before its INFO arrives. */

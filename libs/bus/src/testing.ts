@@ -1,2 +1,2 @@
 // Test-only exports, kept out of index.ts because they use jest globals.
-export { describeBusContract, type BusUnderTest } from './bus.contract';
+export { describeBusContract, inPlacePayload, type BusUnderTest } from './bus.contract';

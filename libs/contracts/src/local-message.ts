@@ -1,6 +1,6 @@
 import type { BusMessage, LazyPayload } from '@mqp/bus';
 import type { Message } from '@mqp/model';
-import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival, type ArrivalPacket } from './message-envelope';
+import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival, measureMessage, writeMessage, type ArrivalPacket, type EnvelopeLayout } from './message-envelope';
 
 /**
  * A message as an in-process bus payload (see lazyMessage): the message
@@ -8,13 +8,30 @@ import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival, type
  * arrived in when that may be forwarded as it is.
  */
 export class LocalMessage implements LazyPayload<Message> {
+  /** Measured by encodedLength, for encodeInto. */
+  private layout: EnvelopeLayout | undefined;
+
   constructor(
     readonly value: Message,
     readonly arrival: ArrivalPacket | undefined,
   ) {}
 
   encode(message: Message): Uint8Array {
-    return encodeMessage(message, this.arrival);
+    // measured already when a bus asked its length first (NatsBus, a part that ends up alone)
+    if (message !== this.value || this.layout === undefined) return encodeMessage(message, this.arrival);
+    const out = Buffer.allocUnsafe(this.layout.length);
+    writeMessage(out, 0, message, this.arrival, this.layout);
+    return out;
+  }
+
+  encodedLength(): number {
+    this.layout ??= measureMessage(this.value, this.arrival);
+    return this.layout.length;
+  }
+
+  encodeInto(out: Buffer, at: number): number {
+    this.layout ??= measureMessage(this.value, this.arrival);
+    return writeMessage(out, at, this.value, this.arrival, this.layout);
   }
 }
 

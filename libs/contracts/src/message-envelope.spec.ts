@@ -1,7 +1,7 @@
 import type { Message } from '@mqp/model';
 import { encodePublish } from '@mqp/protocol';
 import { lazyMessage, messageFromBus, topicFromBus } from './local-message';
-import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival } from './message-envelope';
+import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival, type ArrivalPacket } from './message-envelope';
 import { queueGroups } from './subjects';
 
 const full: Message = {
@@ -115,6 +115,22 @@ describe('message envelope', () => {
       const message = { ...plain, ...other };
       expect(envelopeArrival(encodeMessage(message))).toBeUndefined();
       expect(decodeMessage(encodeMessage(message))).toEqual(message);
+    }
+  });
+
+  it('writes a lazy message in place (a NATS run) byte for byte as encodeMessage makes it, and measures it exactly', () => {
+    const plain: Message = { id: 'i-é', topic: 'fleet/é/pos', payload: Buffer.from([5, 0, 1]), qos: 0, retain: false, origin: full.origin, createdAt: 1 };
+    const arrival = { bytes: encodePublish({ topic: plain.topic, qos: 0, retain: false, protocolVersion: 4 }, plain.payload), framing: 4 as const };
+    const cases: [Message, ArrivalPacket | undefined][] = [[full, undefined], [plain, undefined], [plain, arrival], [{ ...plain, payload: Buffer.alloc(300, 1) }, undefined]];
+    for (const [message, from] of cases) {
+      const lazy = lazyMessage(message, from);
+      const out = Buffer.alloc(lazy.encodedLength() + 5, 0xee);
+      expect(lazy.encodeInto(out, 3)).toBe(3 + lazy.encodedLength());
+      expect(out.subarray(3, -2).toString('hex')).toBe(encodeMessage(message).toString('hex'));
+      // the bytes around it are untouched
+      expect([...out.subarray(0, 3), ...out.subarray(-2)]).toEqual([0xee, 0xee, 0xee, 0xee, 0xee]);
+      // measured first, encoded alone (a part with no run to join): the same bytes
+      expect(Buffer.from(lazy.encode(message)).toString('hex')).toBe(encodeMessage(message).toString('hex'));
     }
   });
 });

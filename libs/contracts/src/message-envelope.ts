@@ -51,39 +51,72 @@ export function framingOf(protocolVersion: number): 4 | 5 {
  * envelope's tail byte for byte, copied whole instead of written field by field.
  */
 export function encodeMessage(message: Message, arrival?: ArrivalPacket): Buffer {
+  const layout = measureMessage(message, arrival);
+  const out = Buffer.allocUnsafe(layout.length);
+  writeMessage(out, 0, message, arrival, layout);
+  return out;
+}
+
+/**
+ * What writing a message's envelope needs to know first: the lengths of its
+ * strings and the bytes of its origin and properties, measured once. A bus
+ * that packs several envelopes into one buffer (NatsBus's runs) measures them
+ * all, allocates once and writes each in place (writeMessage), instead of
+ * making a buffer per envelope and copying it again.
+ */
+export interface EnvelopeLayout {
+  /** The envelope's length in bytes. */
+  readonly length: number;
+  readonly idLength: number;
+  readonly origin: Buffer;
+  readonly properties: Buffer | undefined;
+  /** 0 when the arrival packet is copied whole (the topic is inside it). */
+  readonly topicLength: number;
+  /** The PUBLISH Remaining Length of a framed envelope written field by field, else -1. */
+  readonly framedRemaining: number;
+}
+
+export function measureMessage(message: Message, arrival?: ArrivalPacket): EnvelopeLayout {
   // strings are measured, then written straight into the one buffer (no intermediate Buffer per field: hot path)
   const idLength = utf8Length(message.id);
   const origin = originBytes(message.origin);
   const properties = message.properties && hasAny(message.properties) ? Buffer.from(JSON.stringify(toWire(message.properties)), 'utf8') : undefined;
   const head = 2 + 2 + idLength + origin.length + 8 + (message.expiresAt !== undefined ? 8 : 0) + (properties ? 4 + properties.length : 0);
   // an arrival is only ever the packet of a message that is framed (QoS 0, no RETAIN, no properties)
-  if (arrival?.framing === 4) {
-    const out = Buffer.allocUnsafe(head + arrival.bytes.length);
-    out.set(arrival.bytes, writeHead(out, message, FLAG_FRAMED, idLength, origin, properties));
-    return out;
-  }
-  const { topic, payload } = message;
-  const topicLength = utf8Length(topic);
+  if (arrival?.framing === 4) return { length: head + arrival.bytes.length, idLength, origin, properties, topicLength: 0, framedRemaining: -1 };
+  const topicLength = utf8Length(message.topic);
   // the PUBLISH packet's Remaining Length: topic and payload (QoS 0 has no packet id)
-  const remaining = 2 + topicLength + payload.length;
+  const remaining = 2 + topicLength + message.payload.length;
   const framed = message.qos === 0 && !message.retain && message.expiresAt === undefined && properties === undefined && remaining <= MAX_REMAINING_LENGTH;
-  const out = Buffer.allocUnsafe(head + (framed ? fixedHeaderLength(remaining) : 0) + remaining);
-  let at = writeHead(out, message, framed ? FLAG_FRAMED : 0, idLength, origin, properties);
-  if (framed) at = writeQos0PublishHeader(out, at, remaining);
-  at = writeString(out, at, topic, topicLength);
-  out.set(payload, at);
-  return out;
+  const length = head + (framed ? fixedHeaderLength(remaining) : 0) + remaining;
+  return { length, idLength, origin, properties, topicLength, framedRemaining: framed ? remaining : -1 };
 }
 
-/** Writes every field before the fixed header and topic; returns the offset after them. */
-function writeHead(out: Buffer, message: Message, framed: number, idLength: number, origin: Buffer, properties: Buffer | undefined): number {
+/** Writes the envelope of `message` as `layout` (its measureMessage) says at `at` of `out`; returns the offset after it. */
+export function writeMessage(out: Buffer, at: number, message: Message, arrival: ArrivalPacket | undefined, layout: EnvelopeLayout): number {
+  const { idLength, origin, properties, framedRemaining } = layout;
+  if (arrival?.framing === 4) {
+    at = writeHead(out, at, message, FLAG_FRAMED, idLength, origin, properties);
+    out.set(arrival.bytes, at);
+    return at + arrival.bytes.length;
+  }
+  const framed = framedRemaining >= 0;
+  at = writeHead(out, at, message, framed ? FLAG_FRAMED : 0, idLength, origin, properties);
+  if (framed) at = writeQos0PublishHeader(out, at, framedRemaining);
+  at = writeString(out, at, message.topic, layout.topicLength);
+  out.set(message.payload, at);
+  return at + message.payload.length;
+}
+
+/** Writes every field before the fixed header and topic at `at`; returns the offset after them. */
+function writeHead(out: Buffer, at: number, message: Message, framed: number, idLength: number, origin: Buffer, properties: Buffer | undefined): number {
   let flags = (message.qos & 0b11) | framed;
   if (message.retain) flags |= FLAG_RETAIN;
   if (message.expiresAt !== undefined) flags |= FLAG_EXPIRES;
   if (properties) flags |= FLAG_PROPERTIES;
-  out[0] = VERSION;
-  out[1] = flags;
-  let at = writeString(out, 2, message.id, idLength);
+  out[at] = VERSION;
+  out[at + 1] = flags;
+  at = writeString(out, at + 2, message.id, idLength);
   out.set(origin, at);
   at += origin.length;
   at = out.writeDoubleBE(message.createdAt, at);
