@@ -118,6 +118,18 @@ describe('message envelope', () => {
     }
   });
 
+  it('finds the packet of each envelope whichever envelope had its topic read last', () => {
+    const plain: Message = { id: 'i', topic: 't/1', payload: Buffer.from([1]), qos: 0, retain: false, origin: full.origin, createdAt: 1 };
+    const a = received(encodeMessage(plain));
+    const b = received(encodeMessage({ ...plain, id: 'a-longer-id', topic: 't/22' }));
+    const packetOf = (m: Message): string => Buffer.concat([Buffer.from([0x30, 2 + m.topic.length + 1, 0, m.topic.length]), Buffer.from(m.topic), m.payload]).toString('hex');
+    expect(decodeMessageTopic(a)).toBe('t/1');
+    expect(envelopeArrival(b)?.bytes.toString('hex')).toBe(packetOf({ ...plain, topic: 't/22' }));
+    expect(envelopeArrival(a)?.bytes.toString('hex')).toBe(packetOf(plain));
+    expect(decodeMessageTopic(b)).toBe('t/22');
+    expect(envelopeArrival(b)?.bytes.toString('hex')).toBe(packetOf({ ...plain, topic: 't/22' }));
+  });
+
   it('writes a lazy message in place (a NATS run) byte for byte as encodeMessage makes it, and measures it exactly', () => {
     const plain: Message = { id: 'i-é', topic: 'fleet/é/pos', payload: Buffer.from([5, 0, 1]), qos: 0, retain: false, origin: full.origin, createdAt: 1 };
     const arrival = { bytes: encodePublish({ topic: plain.topic, qos: 0, retain: false, protocolVersion: 4 }, plain.payload), framing: 4 as const };

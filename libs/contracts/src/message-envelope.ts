@@ -203,17 +203,20 @@ function decode(buf: Buffer, data: Uint8Array): Message {
 export function decodeMessageTopic(data: Uint8Array): string {
   try {
     const buf = bufferOf(data);
-    const topic = stringAt(buf, topicOffset(buf, flagsOf(buf)), lastTopic);
+    const flags = flagsOf(buf);
+    const frameAt = frameOffset(buf, flags);
+    const topic = stringAt(buf, flags & FLAG_FRAMED ? afterFixedHeader(buf, frameAt) : frameAt, lastTopic);
     topicRead.of = data;
     topicRead.topic = topic;
+    topicRead.frameAt = frameAt;
     return topic;
   } catch (err) {
     throw envelopeError(err);
   }
 }
 
-/** The envelope decodeMessageTopic read last, and its topic (envelopes are never changed once made). */
-const topicRead: { of: Uint8Array | undefined; topic: string } = { of: undefined, topic: '' };
+/** The envelope decodeMessageTopic read last, its topic and frameOffset (envelopes are never changed once made). */
+const topicRead: { of: Uint8Array | undefined; topic: string; frameAt: number } = { of: undefined, topic: '', frameAt: 0 };
 
 /** The MQTT 3.1.1 PUBLISH packet a framed envelope ends with (a view of `data`), or undefined when it has none. */
 export function envelopeArrival(data: Uint8Array): ArrivalPacket | undefined {
@@ -221,7 +224,8 @@ export function envelopeArrival(data: Uint8Array): ArrivalPacket | undefined {
   const flags = flagsOf(buf);
   if ((flags & FLAG_FRAMED) === 0) return undefined;
   try {
-    return { bytes: buf.subarray(frameOffset(buf, flags)), framing: 4 };
+    // a gateway reads the topic first (decodeMessageTopic), which found where the packet starts
+    return { bytes: buf.subarray(data === topicRead.of ? topicRead.frameAt : frameOffset(buf, flags)), framing: 4 };
   } catch (err) {
     throw envelopeError(err);
   }
@@ -244,11 +248,6 @@ function frameOffset(buf: Buffer, flags: number): number {
   if (flags & FLAG_EXPIRES) at += 8;
   if (flags & FLAG_PROPERTIES) at += 4 + buf.readUInt32BE(at);
   return at;
-}
-
-function topicOffset(buf: Buffer, flags: number): number {
-  const at = frameOffset(buf, flags);
-  return flags & FLAG_FRAMED ? afterFixedHeader(buf, at) : at;
 }
 
 /** The offset after a fixed header at `at`: its first byte, then the Remaining Length up to its last byte (no continuation bit). */

@@ -29,11 +29,27 @@ describe('BoundedMemo', () => {
     expect(memo.get('a')).toBe(2);
   });
 
-  it('clear forgets everything', () => {
+  it('clear forgets everything, the answer it gave last too', () => {
     const memo = new BoundedMemo<string, number>(5);
     memo.set('a', 1);
+    memo.set('b', 2);
+    expect(memo.get('a')).toBe(1);
     memo.clear();
     expect(memo.size).toBe(0);
     expect(memo.get('a')).toBeUndefined();
+    expect(memo.get('b')).toBeUndefined();
+  });
+
+  it('gives the answer for a key asked again as it stands: replaced, or another key looked up in between', () => {
+    const memo = new BoundedMemo<string, number>(5);
+    memo.set('a', 1);
+    expect(memo.get('a')).toBe(1);
+    memo.set('a', 2);
+    expect(memo.get('a')).toBe(2);
+    memo.set('b', 3);
+    expect(memo.get('a')).toBe(2);
+    expect(memo.get('b')).toBe(3);
+    expect(memo.get('c')).toBeUndefined();
+    expect(memo.get('b')).toBe(3);
   });
 });

@@ -17,4 +17,17 @@ describe('AuthorizationCache', () => {
     expect(cache.get('t/0')).toBeUndefined();
     expect(cache.get('t/99')).toBe(true);
   });
+
+  it('answers a topic asked again as the cache stands: a new decision or an eviction since is seen', () => {
+    const cache = new AuthorizationCache(2);
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', true);
+    expect(cache.get('a')).toBe(true);
+    expect(cache.get('a')).toBe(true);
+    cache.set('a', false);
+    expect(cache.get('a')).toBe(false);
+    cache.set('b', true);
+    cache.set('c', true); // evicts 'a'
+    expect(cache.get('a')).toBeUndefined();
+  });
 });
