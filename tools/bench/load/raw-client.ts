@@ -14,6 +14,8 @@ export interface OpenOptions {
   keepalive?: number;
   clean?: boolean;
   sink?: ClientSink;
+  /** The local address to connect from (see SOURCE_ADDRESSES in scenarios.ts); the kernel picks one by default. */
+  localAddress?: string;
 }
 
 const NO_SINK: ClientSink = { onMessage: () => undefined, onPuback: () => undefined };
@@ -58,8 +60,8 @@ export class RawClient implements FrameHandler {
    * same read as the CONNACK) are not missed.
    */
   static open(port: number, clientId: string, options: OpenOptions = {}): Promise<RawClient> {
-    const { timeoutMs = 10_000, keepalive = 300, clean = true, sink } = options;
-    const socket = connect({ host: '127.0.0.1', port });
+    const { timeoutMs = 10_000, keepalive = 300, clean = true, sink, localAddress } = options;
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
     const client = new RawClient(socket);
     if (sink) client.sink = sink;
     const acked = client.expect('connack', timeoutMs);
