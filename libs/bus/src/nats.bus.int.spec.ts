@@ -163,6 +163,18 @@ describe('NatsBus on a real nats-server', () => {
       expect(got).toEqual(['1', '2', '3', '4', '5x']);
     });
 
+    it('refuses a lazy payload whose encoder fails, to its publisher, and sends the rest of the run as it was', async () => {
+      const got: string[] = [];
+      bus.subscribe('runs.broken.x', (m) => got.push(Buffer.from(m.data).toString()));
+      await bus.flush();
+      const broken = { ...inPlacePayload('never'), encodeInto: (): number => { throw new Error('encoder failed'); } };
+      bus.publish('runs.broken.x', inPlacePayload('1'));
+      expect(() => bus.publish('runs.broken.x', broken)).toThrow('encoder failed');
+      bus.publish('runs.broken.x', inPlacePayload('2'));
+      await until('2 messages', () => got.length === 2, 5_000);
+      expect(got).toEqual(['1', '2']);
+    });
+
     it('keeps a run within max_payload: a turn of publishes larger than it goes out as several runs, all delivered', async () => {
       const watch = await rawWatch('runs.big');
       let got = 0;
