@@ -1,4 +1,5 @@
 import type { Packet } from 'mqtt-packet';
+import { decodePlainAck } from './ack-decoder';
 import { decodePlainConnect } from './connect-decoder';
 import type { LastString } from './last-string';
 import { decodePlainPublish, lastTopicOfConnection } from './publish-decoder';
@@ -57,7 +58,9 @@ export const DEFAULT_MAX_PACKET_SIZE = 1024 * 1024;
 
 const PACKET_TYPE_CONNECT = 1;
 const PACKET_TYPE_PUBLISH = 3;
+const PACKET_TYPE_PUBACK = 4;
 const PACKET_TYPE_PUBREL = 6;
+const PACKET_TYPE_PUBCOMP = 7;
 const PACKET_TYPE_SUBSCRIBE = 8;
 const PACKET_TYPE_UNSUBSCRIBE = 10;
 const PACKET_TYPE_PINGREQ = 12;
@@ -359,6 +362,9 @@ export class PacketReader {
     if (type === PACKET_TYPE_PUBLISH) {
       const publish = decodePlainPublish(bytes, this.protocolVersion, (this.lastTopic ??= lastTopicOfConnection()));
       if (publish !== undefined) return this.hand(publish);
+    } else if (type >= PACKET_TYPE_PUBACK && type <= PACKET_TYPE_PUBCOMP) {
+      const ack = decodePlainAck(bytes, this.protocolVersion);
+      if (ack !== undefined) return this.hand(ack);
     } else if (type === PACKET_TYPE_CONNECT) {
       // a connection's first packet: the plain shapes without mqtt-packet (connect-decoder.ts), the rest below
       const connect = decodePlainConnect(bytes);
