@@ -18,7 +18,7 @@ import { handleUnsubscribe } from './handlers/unsubscribe.handler';
  * decided. Nothing but CONNECT is accepted before the CONNECT has been
  * answered, and packets only a server sends close the connection.
  * Returns the handler's promise, or nothing when the packet was handled at
- * once (a QoS 0 PUBLISH on the fast path, a PUBACK): the connection then
+ * once (a QoS 0 or 1 PUBLISH on the fast path, a PUBACK): the connection then
  * goes on with its next packet without waiting a turn.
  */
 export function dispatch(ctx: GatewayContext, conn: Connection, packet: Packet): Promise<void> | void {

@@ -1,6 +1,7 @@
 import { encodeMessage, subjects } from '@mqp/contracts';
 import type { IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, IUnsubackPacket } from 'mqtt-packet';
 import type { MqttClient } from 'mqtt';
+import { until } from '@mqp/testing';
 import { expectEachLevelsFraming, expectForwardedPackets, nextMessage, type RawClient, useTestGateway } from './gateway.test-harness';
 
 describe('gateway PUBLISH / SUBSCRIBE', () => {
@@ -133,6 +134,29 @@ describe('gateway PUBLISH / SUBSCRIBE', () => {
     store();
     expect(await first).toMatchObject({ cmd: 'puback', messageId: 1, reasonCode: 0 });
     expect(await r5.next()).toMatchObject({ cmd: 'puback', messageId: 2, reasonCode: 0x87 });
+  });
+
+  it('sends a QoS 1 PUBACK on the fast path (a topic allowed before) only once the bus settled the message, in PUBLISH order [MQTT-4.3.2-2] [MQTT-4.6.0-2]', async () => {
+    gw.tg.auth.authorizeImpl = async (req) => !(req.action === 'publish' && req.topic === 'forbidden');
+    const stores: (() => void)[] = [];
+    gw.tg.bus.subscribe(subjects.message('slow/again'), () => new Promise<void>((r) => stores.push(r)));
+    await gw.tg.bus.flush();
+    const r5 = await raw(5, 'r5-fast');
+    const publish = (topic: string, messageId: number): void => r5.send({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 1, messageId, retain: false, dup: false });
+    // the first PUBLISH to the topic asks the auth service (general path) and caches the allow
+    publish('slow/again', 1);
+    await until('the first capture', () => stores.length === 1, 5_000);
+    stores[0]!();
+    expect(await r5.next()).toMatchObject({ cmd: 'puback', messageId: 1, reasonCode: 0 });
+    publish('slow/again', 2);
+    publish('forbidden', 3);
+    const second = r5.next();
+    const early = await Promise.race([second, new Promise((r) => setTimeout(() => r('nothing yet'), 200))]);
+    expect(early).toBe('nothing yet');
+    expect(stores).toHaveLength(2);
+    stores[1]!();
+    expect(await second).toMatchObject({ cmd: 'puback', messageId: 2, reasonCode: 0 });
+    expect(await r5.next()).toMatchObject({ cmd: 'puback', messageId: 3, reasonCode: 0x87 });
   });
 
   it('with gateway.denyAction disconnect, closes a client on a denied publish or subscribe: v5 DISCONNECT 0x87, v3.1.1 a plain close', async () => {

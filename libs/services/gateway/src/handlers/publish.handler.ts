@@ -17,24 +17,34 @@ const PAYLOAD_NOT_UTF8 = 'payload is not valid UTF-8 (Payload Format Indicator 1
 const NOT_STORED = 'retained message could not be stored';
 
 /**
- * The fast path of the common QoS 0 PUBLISH: no retain, no properties, a
- * valid topic this connection was already allowed to publish to, no tracing.
- * Such a message needs no service call and no acknowledgement, so it goes on
- * the bus synchronously, without the awaits and span of the general path
- * (paid per message when every socket read carries one, docs/benchmarks.md).
- * Same checks, same result; false means "take the general path", which
- * decides everything else.
+ * The fast path of the common PUBLISH: QoS 0 or 1, no retain, no
+ * properties, a valid topic this connection was already allowed to publish
+ * to, no tracing. Such a message needs no service call, so it goes on the
+ * bus synchronously, without the awaits and span of the general path (paid
+ * per message when every socket read carries one, and a QoS 1 publisher's
+ * next PUBLISH waited for them, docs/benchmarks.md). A QoS 1 PUBACK is sent
+ * as on the general path: once the bus settled the message, in PUBLISH
+ * order. Same checks, same result; false means "take the general path",
+ * which decides everything else (QoS 2 and its packet ids among them).
  */
 export function publishNow(ctx: GatewayContext, conn: Connection, packet: IPublishPacket): boolean {
-  if (packet.qos !== 0 || packet.retain || packet.properties !== undefined) return false;
+  if (packet.qos === 2 || packet.retain || packet.properties !== undefined) return false;
   // an empty topic needs the alias rules; no cached allow (a $ topic is never cached) needs the auth service
   if (packet.topic === '' || conn.authorizations.get(packet.topic) !== true || tracingEnabled()) return false;
   // the cache is filled only after this check passed, but it must not be the only guard against a bad name
   if (!conn.isValidatedTopic(packet.topic)) return false;
-  // a packet read without mqtt-packet comes with its bytes, which local subscribers' QoS 0 copies may reuse
-  const frame = (packet as Partial<PlainPublishPacket>).frame;
-  const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: framingOf(conn.protocolVersion) };
-  putOnBus(ctx, messageOf(ctx, conn, packet, conn.lastPacketAt), true, false, arrival);
+  const message = messageOf(ctx, conn, packet, conn.lastPacketAt);
+  if (packet.qos === 0) {
+    // a packet read without mqtt-packet comes with its bytes, which local subscribers' QoS 0 copies may reuse
+    const frame = (packet as Partial<PlainPublishPacket>).frame;
+    const arrival: ArrivalPacket | undefined = frame === undefined ? undefined : { bytes: frame, framing: framingOf(conn.protocolVersion) };
+    putOnBus(ctx, message, true, false, arrival);
+    return true;
+  }
+  const routed = putOnBus(ctx, message, true, false);
+  // handled (see Connection.unackedInbound), as handlePublish counts it once its handling is done
+  conn.unackedInbound--;
+  if (!conn.isClosed) acknowledge(conn, packet, ReasonCode.Success, undefined, settled(ctx, conn, packet, routed));
   return true;
 }
 
