@@ -166,7 +166,7 @@ export class OutboundQueue {
     if (!this.inflight.has(entry.packetId)) return; // acknowledged or taken out meanwhile
     if (entry.released) this.options.sendPubrel?.(entry.packetId);
     else {
-      const bytes = Buffer.from(entry.publish.bytes);
+      const bytes = copyOf(entry.publish.bytes);
       bytes[0] = (bytes[0] as number) | DUP_FLAG;
       bytes.writeUInt16BE(entry.packetId, entry.publish.packetIdOffset);
       this.options.send(bytes);
@@ -207,7 +207,7 @@ export class OutboundQueue {
       this.queuedBytes -= next.bytes.length;
       const id = this.allocateId();
       this.inflight.set(id, { packetId: id, publish: next, released: false });
-      const bytes = Buffer.from(next.bytes);
+      const bytes = copyOf(next.bytes);
       bytes.writeUInt16BE(id, next.packetIdOffset);
       this.options.send(bytes);
     }
@@ -267,4 +267,16 @@ export class OutboundQueue {
       if (!this.inflight.has(this.lastId)) return this.lastId;
     }
   }
+}
+
+/**
+ * A copy of a PUBLISH to stamp with this client's packet id: fan-out shares
+ * one encoding between its subscribers. Allocated and set directly, as
+ * Buffer.from's type dispatch cost as much as the copy (one per QoS 1/2
+ * delivery).
+ */
+function copyOf(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafe(bytes.length);
+  copy.set(bytes);
+  return copy;
 }
