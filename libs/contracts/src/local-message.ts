@@ -8,7 +8,6 @@ import { decodeMessage, decodeMessageTopic, encodeMessage, envelopeArrival, meas
  * arrived in when that may be forwarded as it is.
  */
 export class LocalMessage implements LazyPayload<Message> {
-  /** Measured by encodedLength, for encodeInto. */
   private layout: EnvelopeLayout | undefined;
 
   constructor(
@@ -17,21 +16,20 @@ export class LocalMessage implements LazyPayload<Message> {
   ) {}
 
   encode(message: Message): Uint8Array {
-    // measured already when a bus asked its length first (NatsBus, a part that ends up alone)
-    if (message !== this.value || this.layout === undefined) return encodeMessage(message, this.arrival);
-    const out = Buffer.allocUnsafe(this.layout.length);
-    writeMessage(out, 0, message, this.arrival, this.layout);
-    return out;
+    return message === this.value ? encodeMessage(message, this.arrival, this.measured()) : encodeMessage(message, this.arrival);
   }
 
   encodedLength(): number {
-    this.layout ??= measureMessage(this.value, this.arrival);
-    return this.layout.length;
+    return this.measured().length;
   }
 
   encodeInto(out: Buffer, at: number): number {
-    this.layout ??= measureMessage(this.value, this.arrival);
-    return writeMessage(out, at, this.value, this.arrival, this.layout);
+    return writeMessage(out, at, this.value, this.arrival, this.measured());
+  }
+
+  /** Measured once, whichever of the three a bus calls first (NatsBus asks the length, then writes). */
+  private measured(): EnvelopeLayout {
+    return (this.layout ??= measureMessage(this.value, this.arrival));
   }
 }
 

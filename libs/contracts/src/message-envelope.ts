@@ -50,8 +50,7 @@ export function framingOf(protocolVersion: number): 4 | 5 {
  * (see LocalMessage), may be given: an MQTT 3.1/3.1.1 one is the framed
  * envelope's tail byte for byte, copied whole instead of written field by field.
  */
-export function encodeMessage(message: Message, arrival?: ArrivalPacket): Buffer {
-  const layout = measureMessage(message, arrival);
+export function encodeMessage(message: Message, arrival?: ArrivalPacket, layout = measureMessage(message, arrival)): Buffer {
   const out = Buffer.allocUnsafe(layout.length);
   writeMessage(out, 0, message, arrival, layout);
   return out;
@@ -95,14 +94,13 @@ export function measureMessage(message: Message, arrival?: ArrivalPacket): Envel
 /** Writes the envelope of `message` as `layout` (its measureMessage) says at `at` of `out`; returns the offset after it. */
 export function writeMessage(out: Buffer, at: number, message: Message, arrival: ArrivalPacket | undefined, layout: EnvelopeLayout): number {
   const { idLength, origin, properties, framedRemaining } = layout;
-  if (arrival?.framing === 4) {
-    at = writeHead(out, at, message, FLAG_FRAMED, idLength, origin, properties);
+  const copiesArrival = arrival?.framing === 4;
+  at = writeHead(out, at, message, copiesArrival || framedRemaining >= 0 ? FLAG_FRAMED : 0, idLength, origin, properties);
+  if (copiesArrival) {
     out.set(arrival.bytes, at);
     return at + arrival.bytes.length;
   }
-  const framed = framedRemaining >= 0;
-  at = writeHead(out, at, message, framed ? FLAG_FRAMED : 0, idLength, origin, properties);
-  if (framed) at = writeQos0PublishHeader(out, at, framedRemaining);
+  if (framedRemaining >= 0) at = writeQos0PublishHeader(out, at, framedRemaining);
   at = writeString(out, at, message.topic, layout.topicLength);
   out.set(message.payload, at);
   return at + message.payload.length;

@@ -14,7 +14,7 @@ export interface OpenOptions {
   keepalive?: number;
   clean?: boolean;
   sink?: ClientSink;
-  /** The local address to connect from (see SOURCE_ADDRESSES in scenarios.ts); the kernel picks one by default. */
+  /** The local address to connect from (see sourceAddress in scenarios.ts); the kernel picks one by default. */
   localAddress?: string;
 }
 
